@@ -1,0 +1,119 @@
+package dev.tapegrad;
+
+import dev.tapegrad.kernels.Elementwise;
+import java.util.Arrays;
+
+/**
+ * The broadcasting binary ops. Each op sits in one place: its kernel code, its backward rule
+ * (written with Tensor ops, so it differentiates again) and the domain its tests draw from (see
+ * {@link OpCatalog}). Every backward reduces the gradient to the input's shape with {@link #unbroadcast}.
+ */
+abstract class BinaryOps {
+    final String name;
+    private final int kernel;
+
+    private BinaryOps(String name, int kernel) {
+        this.name = name;
+        this.kernel = kernel;
+    }
+
+    /** Vector-Jacobian products for both inputs, at the output's (broadcast) shape. */
+    abstract Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g);
+
+    static final BinaryOps ADD = new BinaryOps("add", Elementwise.ADD) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            return new Tensor[] {g, g};
+        }
+    };
+
+    static final BinaryOps SUB = new BinaryOps("sub", Elementwise.SUB) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            return new Tensor[] {g, node.needsGrad(1) ? g.neg() : null};
+        }
+    };
+
+    static final BinaryOps MUL = new BinaryOps("mul", Elementwise.MUL) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            return new Tensor[] {node.needsGrad(0) ? g.mul(b) : null, node.needsGrad(1) ? g.mul(a) : null};
+        }
+    };
+
+    /** d(a/b)/da = 1/b; d(a/b)/db = −a/b². */
+    static final BinaryOps DIV = new BinaryOps("div", Elementwise.DIV) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            Tensor ga = node.needsGrad(0) ? g.div(b) : null;
+            Tensor gb = node.needsGrad(1) ? g.mul(a).div(b.square()).neg() : null;
+            return new Tensor[] {ga, gb};
+        }
+    };
+
+    /** Gradient to the larger input; a tie a = b splits it 0.5 / 0.5. */
+    static final BinaryOps MAXIMUM = new BinaryOps("maximum", Elementwise.MAX) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            return splitByWinner(true, node, a, b, g);
+        }
+    };
+
+    /** Gradient to the smaller input; a tie a = b splits it 0.5 / 0.5. */
+    static final BinaryOps MINIMUM = new BinaryOps("minimum", Elementwise.MIN) {
+        @Override
+        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
+            return splitByWinner(false, node, a, b, g);
+        }
+    };
+
+    private static Tensor[] splitByWinner(boolean max, Node node, Tensor a, Tensor b, Tensor g) {
+        int[] os = g.shape;
+        double[] m = new double[g.size()];
+        Elementwise.winnerMask(max, a.data, Shapes.broadcastStrides(a.shape, os),
+                b.data, Shapes.broadcastStrides(b.shape, os), os, m);
+        Tensor wa = new Tensor(m, os);  // constant: the mask is locally constant in a and b
+        return new Tensor[] {
+            node.needsGrad(0) ? g.mul(wa) : null,
+            node.needsGrad(1) ? g.mul(wa.neg().add(1.0)) : null};
+    }
+
+    Tensor apply(Tensor a, Tensor b) {
+        int[] os = Shapes.broadcast(name, a.shape, b.shape);
+        double[] out = new double[Shapes.size(os)];
+        if (a.shape == os && b.shape == os || Arrays.equals(a.shape, b.shape)) {
+            Elementwise.binary(kernel, a.data, null, b.data, null, os, out);
+        } else {
+            Elementwise.binary(kernel, a.data, Shapes.broadcastStrides(a.shape, os),
+                    b.data, Shapes.broadcastStrides(b.shape, os), os, out);
+        }
+        Tensor y = new Tensor(out, os);
+        return Tape.record(name, y, (node, g) -> {
+            Tensor[] gs = backward(node, a, b, y, g);
+            return new Tensor[] {
+                gs[0] == null ? null : unbroadcast(gs[0], a.shape),
+                gs[1] == null ? null : unbroadcast(gs[1], b.shape)};
+        }, a, b);
+    }
+
+    /**
+     * Reduces a gradient of the broadcast shape back to {@code shape}: sums over the leading axes
+     * that broadcasting added and over the axes where {@code shape} has size 1 (kept with size 1).
+     */
+    static Tensor unbroadcast(Tensor g, int[] shape) {
+        if (Arrays.equals(g.shape, shape)) {
+            return g;
+        }
+        Tensor r = g;
+        int lead = g.shape.length - shape.length;
+        for (int i = 0; i < lead; i++) {
+            r = r.sum(0);
+        }
+        for (int ax = 0; ax < shape.length; ax++) {
+            if (shape[ax] == 1 && r.shape[ax] != 1) {
+                r = r.sum(ax, true);
+            }
+        }
+        return r;
+    }
+}
