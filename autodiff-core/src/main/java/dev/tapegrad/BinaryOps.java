@@ -1,7 +1,6 @@
 package dev.tapegrad;
 
 import dev.tapegrad.kernels.Elementwise;
-import java.util.Arrays;
 
 /**
  * The broadcasting binary ops. Each op sits in one place: its kernel code, its backward rule
@@ -81,8 +80,12 @@ abstract class BinaryOps {
     Tensor apply(Tensor a, Tensor b) {
         int[] os = Shapes.broadcast(name, a.shape, b.shape);
         double[] out = new double[Shapes.size(os)];
-        if (a.shape == os && b.shape == os || Arrays.equals(a.shape, b.shape)) {
+        if (a.shape == os && b.shape == os || Shapes.same(a.shape, b.shape)) {
             Elementwise.binary(kernel, a.data, null, b.data, null, os, out);
+        } else if (b.data.length == 1 && a.shape == os) {
+            Elementwise.binaryWithScalar(kernel, a.data, b.data, true, out);  // x op constant: no strides
+        } else if (a.data.length == 1 && b.shape == os) {
+            Elementwise.binaryWithScalar(kernel, a.data, b.data, false, out);
         } else {
             Elementwise.binary(kernel, a.data, Shapes.broadcastStrides(a.shape, os),
                     b.data, Shapes.broadcastStrides(b.shape, os), os, out);
@@ -101,7 +104,7 @@ abstract class BinaryOps {
      * that broadcasting added and over the axes where {@code shape} has size 1 (kept with size 1).
      */
     static Tensor unbroadcast(Tensor g, int[] shape) {
-        if (Arrays.equals(g.shape, shape)) {
+        if (Shapes.same(g.shape, shape)) {
             return g;
         }
         Tensor r = g;

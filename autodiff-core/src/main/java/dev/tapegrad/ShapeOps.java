@@ -40,7 +40,7 @@ final class ShapeOps {
             throw new IllegalArgumentException("reshape: shape " + Arrays.toString(newShape) + " holds " + known
                     + " elements but the input of shape " + Shapes.str(x.shape) + " has " + x.size());
         }
-        if (Arrays.equals(shape, x.shape)) {
+        if (Shapes.same(shape, x.shape)) {
             return x;
         }
         Tensor y = new Tensor(x.data, shape);  // values are immutable, so sharing is safe
@@ -158,7 +158,7 @@ final class ShapeOps {
             throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(x.shape)
                     + " cannot be broadcast to " + Arrays.toString(shape));
         }
-        if (Arrays.equals(x.shape, shape)) {
+        if (Shapes.same(x.shape, shape)) {
             return x;
         }
         int[] target = shape.clone();

@@ -28,6 +28,22 @@ final class Shapes {
         return size(shape);
     }
 
+    /** Equal shapes; a plain loop, cheaper than Arrays.equals for the short arrays of shapes. */
+    static boolean same(int[] a, int[] b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String str(int[] shape) {
         return Arrays.toString(shape);
     }
@@ -45,7 +61,7 @@ final class Shapes {
 
     /** numpy broadcasting of two shapes, or an error naming the op and both shapes. */
     static int[] broadcast(String op, int[] a, int[] b) {
-        if (Arrays.equals(a, b)) {
+        if (same(a, b)) {
             return a;
         }
         int rank = Math.max(a.length, b.length);

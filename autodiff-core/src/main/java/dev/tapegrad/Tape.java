@@ -365,7 +365,7 @@ public final class Tape implements AutoCloseable {
                     if (gj == null || !tracks(in)) {
                         continue;
                     }
-                    if (!Arrays.equals(gj.shape, in.shape)) {
+                    if (!Shapes.same(gj.shape, in.shape)) {
                         throw new IllegalStateException(node.op + ": backward returned a gradient of shape "
                                 + Shapes.str(gj.shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
                     }
@@ -379,7 +379,7 @@ public final class Tape implements AutoCloseable {
                         leafGrads.merge(in, gj, Tensor::add);
                     }
                 }
-                if (!keepGrad.contains(node)) {
+                if (keepGrad.isEmpty() || !keepGrad.contains(node)) {  // skip identity hashing in the common case
                     node.grad = null;  // done with it: free memory as we go
                 }
             }

@@ -49,11 +49,21 @@ abstract class UnaryOps {
     };
     /** d tanh = 1 − tanh². */
     static final UnaryOps TANH = new UnaryOps("tanh", Elementwise.TANH, -3, 3) {
-        @Override Tensor backward(Tensor x, Tensor y, Tensor g) { return g.mul(y.square().neg().add(1.0)); }
+        @Override Tensor backward(Tensor x, Tensor y, Tensor g) {
+            if (!Tape.isRecording()) {
+                return fused(Elementwise.TANH_GRAD, y, g);
+            }
+            return g.mul(y.square().neg().add(1.0));
+        }
     };
     /** dσ = σ(1 − σ). */
     static final UnaryOps SIGMOID = new UnaryOps("sigmoid", Elementwise.SIGMOID, -6, 6) {
-        @Override Tensor backward(Tensor x, Tensor y, Tensor g) { return g.mul(y.mul(y.neg().add(1.0))); }
+        @Override Tensor backward(Tensor x, Tensor y, Tensor g) {
+            if (!Tape.isRecording()) {
+                return fused(Elementwise.SIGMOID_GRAD, y, g);
+            }
+            return g.mul(y.mul(y.neg().add(1.0)));
+        }
     };
     /** d relu = 1 for x &gt; 0, else 0 (0 at the kink, as PyTorch). */
     static final UnaryOps RELU = new UnaryOps("relu", Elementwise.RELU, -5, 5, 0.0) {
@@ -72,6 +82,16 @@ abstract class UnaryOps {
         Elementwise.unary(kernel, x.data, out);
         Tensor y = new Tensor(out, x.shape);
         return Tape.record(name, y, (node, g) -> new Tensor[] {backward(x, y, g)}, x);
+    }
+
+    /**
+     * A backward rule computed in one pass when the replay records nothing (no higher order wanted):
+     * the same arithmetic, in the same order, as the composed Tensor ops, so the values are identical.
+     */
+    static Tensor fused(int gradKernel, Tensor y, Tensor g) {
+        double[] out = new double[g.data.length];
+        Elementwise.unaryGrad(gradKernel, y.data, g.data, out);
+        return new Tensor(out, g.shape);
     }
 
     /** A kernel's result as a constant tensor (a locally constant factor such as a step mask). */

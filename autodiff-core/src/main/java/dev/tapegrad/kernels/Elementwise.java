@@ -35,6 +35,23 @@ public final class Elementwise {
         }
     }
 
+    /** Gradient codes for {@link #unaryGrad}, from the op's output y and the incoming gradient g. */
+    public static final int TANH_GRAD = 0, SIGMOID_GRAD = 1;
+
+    /**
+     * Fused backward rules: {@code TANH_GRAD} gives {@code g·(−y² + 1)}, {@code SIGMOID_GRAD} gives
+     * {@code g·(y·(−y + 1))}, written in the order of the composed Tensor ops so that the results
+     * are bit-identical to them.
+     */
+    public static void unaryGrad(int code, double[] y, double[] g, double[] out) {
+        int n = out.length;
+        switch (code) {
+            case TANH_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (-(y[i] * y[i]) + 1.0); }
+            case SIGMOID_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (y[i] * (-y[i] + 1.0)); }
+            default -> throw new IllegalArgumentException("unknown gradient code " + code);
+        }
+    }
+
     /** Logistic function without overflow in either tail. */
     public static double sigmoid(double x) {
         if (x >= 0) {
@@ -115,6 +132,19 @@ public final class Elementwise {
                 bo -= bStrides[ax] * outShape[ax];
                 idx[ax] = 0;
             }
+        }
+    }
+
+    /**
+     * {@code out[i] = a[i] op b[0]} (bScalar) or {@code out[i] = a[0] op b[i]}: the broadcast of a
+     * one-element operand, without stride arrays.
+     */
+    public static void binaryWithScalar(int code, double[] a, double[] b, boolean bScalar, double[] out) {
+        int n = out.length;
+        if (bScalar) {
+            rowLoop(code, a, 0, 1, b, 0, 0, out, 0, n);
+        } else {
+            rowLoop(code, a, 0, 0, b, 0, 1, out, 0, n);
         }
     }
 
