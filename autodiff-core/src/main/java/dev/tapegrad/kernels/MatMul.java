@@ -1,20 +1,90 @@
 package dev.tapegrad.kernels;
 
+import java.util.Arrays;
+
 /**
  * Dense matrix products on row-major {@code double[]} panels: {@code C = op(A) · op(B)} where
  * op is the identity or the transpose, so the backward pass needs no materialised transpose.
+ *
+ * <p>Large products are cache-blocked in the manner of GotoBLAS/BLIS: a {@code KC × NC} panel of
+ * op(B) is packed into {@value #NR}-column strips, an {@code MC × KC} block of op(A) into
+ * {@value #MR}-row strips, and a register-blocked {@value #MR}×{@value #NR} micro-kernel runs over
+ * them. The micro-kernel uses the Vector API when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector} (and the processor has 256-bit vectors), else a
+ * scalar kernel that the JIT unrolls. Blocks of rows of C run in parallel on {@link Parallel}'s
+ * threads above a size threshold.
+ *
+ * <p>Determinism: every element of C is the chain {@code c = fma(a[i,p], b[p,j], c)} for
+ * p = 0, 1, …, k−1 in order, starting from +0.0, in every path (small, blocked, scalar, vector,
+ * any thread count). So results are bit-identical whatever the blocking, the kernel or the number
+ * of threads, and are as accurate as a naive loop with fused multiply-adds.
  */
 public final class MatMul {
     private MatMul() {}
 
+    /** Rows of the micro-kernel's tile. */
+    public static final int MR = 6;
+    /** Columns of the micro-kernel's tile (two 256-bit vectors of doubles). */
+    public static final int NR = 8;
+    /** Depth of a packed block (its B strip of KC × NR doubles stays in L1). */
+    static final int KC = 256;
+    /** Width of a packed panel of B. */
+    static final int NC = 2048;
+    /** Largest block of rows of A packed at once (96 × 256 doubles: 192 KiB, in L2). */
+    static final int MC_MAX = 96;
+    /** Products with at most this many multiply-adds take the simple loop (packing would not pay). */
+    static final long SMALL = 24L * 24 * 24;
+    /** Products with at least this many multiply-adds run in parallel. */
+    static final long PARALLEL_MIN = 96L * 96 * 96;
+
+    private static volatile boolean useVector = VectorSupport.AVAILABLE;
+
+    /** True if the micro-kernel in use is the Vector API one. */
+    public static boolean vectorized() {
+        return useVector;
+    }
+
+    /** For tests: chooses the scalar micro-kernel (false) or, if available, the vector one (true). */
+    static void useVectorKernel(boolean on) {
+        useVector = on && VectorSupport.AVAILABLE;
+    }
+
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][]);
+
+    /** A per-thread scratch array of at least {@code size} doubles (slot 0: A blocks, 1: B panels, 2: edge tiles). */
+    private static double[] buffer(int slot, int size) {
+        double[][] b = BUFFERS.get();
+        if (b[slot] == null || b[slot].length < size) {
+            b[slot] = new double[size];
+        }
+        return b[slot];
+    }
+
     /**
      * {@code c[cOff..] = op(a) · op(b)} with op(a) of shape [m, k] and op(b) of shape [k, n].
      * With {@code transA}, a is stored as [k, m]; with {@code transB}, b is stored as [n, k].
-     * C is overwritten.
+     * C (m × n, row-major at cOff) is overwritten.
      */
     public static void gemm(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                             double[] c, int cOff, int m, int k, int n) {
-        java.util.Arrays.fill(c, cOff, cOff + m * n, 0.0);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Arrays.fill(c, cOff, cOff + m * n, 0.0);
+        if (k == 0) {
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work <= SMALL) {
+            small(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        } else {
+            blocked(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        }
+    }
+
+    /** Unblocked loops for small products: same fma chain per element as the blocked path. */
+    private static void small(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
+                              double[] c, int cOff, int m, int k, int n) {
         if (!transB) {
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * n;
@@ -22,7 +92,7 @@ public final class MatMul {
                     double av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
                     int bp = bOff + p * n;
                     for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j];
+                        c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
                     }
                 }
             }
@@ -31,18 +101,176 @@ public final class MatMul {
                 int ci = cOff + i * n;
                 for (int j = 0; j < n; j++) {
                     int bj = bOff + j * k;
-                    double s = 0;
+                    double s = 0.0;
                     if (transA) {
                         for (int p = 0; p < k; p++) {
-                            s += a[aOff + p * m + i] * b[bj + p];
+                            s = Math.fma(a[aOff + p * m + i], b[bj + p], s);
                         }
                     } else {
                         int ai = aOff + i * k;
                         for (int p = 0; p < k; p++) {
-                            s += a[ai + p] * b[bj + p];
+                            s = Math.fma(a[ai + p], b[bj + p], s);
                         }
                     }
                     c[ci + j] = s;
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+
+    /** Rows per parallel task: a multiple of MR, small enough to give several tasks per thread. */
+    private static int rowsPerBlock(int m) {
+        int target = roundUp(Math.max(1, (m + 7) / 8), MR);
+        return Math.max(MR, Math.min(MC_MAX, target));
+    }
+
+    private static void blocked(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
+                                double[] c, int cOff, int m, int k, int n) {
+        int mc = rowsPerBlock(m);
+        int mBlocks = (m + mc - 1) / mc;
+        boolean parallel = Parallel.threads() > 1 && mBlocks > 1 && (long) m * n * k >= PARALLEL_MIN;
+        int kcMax = Math.min(KC, k);
+        double[] bp = buffer(1, roundUp(Math.min(NC, n), NR) * kcMax);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
+                final int jcF = jc, ncF = nc, pcF = pc;
+                if (parallel) {
+                    Parallel.forEach(mBlocks, blk -> rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, blk * mc,
+                            Math.min(mc, m - blk * mc), jcF, ncF, pcF, kc));
+                } else {
+                    for (int blk = 0; blk < mBlocks; blk++) {
+                        rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, blk * mc, Math.min(mc, m - blk * mc),
+                                jcF, ncF, pcF, kc);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs rows [ic, ic+mcb) of op(A) × columns [pc, pc+kc) and runs the micro-kernel over the panel. */
+    private static void rowBlock(double[] a, int aOff, boolean transA, double[] bp, double[] c, int cOff,
+                                 int m, int k, int n, int ic, int mcb, int jc, int nc, int pc, int kc) {
+        double[] ap = buffer(0, roundUp(mcb, MR) * kc);
+        packA(a, aOff, transA, m, k, ic, mcb, pc, kc, ap);
+        boolean vector = useVector;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bo = (jr / NR) * kc * NR;
+            for (int ir = 0; ir < mcb; ir += MR) {
+                int mr = Math.min(MR, mcb - ir);
+                int ao = (ir / MR) * kc * MR;
+                int co = cOff + (ic + ir) * n + jc + jr;
+                if (mr == MR && nr == NR) {
+                    micro(vector, kc, ap, ao, bp, bo, c, co, n);
+                } else {
+                    // edge tile: run the full kernel on a scratch tile, keep the valid part
+                    double[] tile = buffer(2, MR * NR);
+                    Arrays.fill(tile, 0, MR * NR, 0.0);
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(c, co + r * n, tile, r * NR, nr);
+                    }
+                    micro(vector, kc, ap, ao, bp, bo, tile, 0, NR);
+                    for (int r = 0; r < mr; r++) {
+                        System.arraycopy(tile, r * NR, c, co + r * n, nr);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void micro(boolean vector, int kc, double[] ap, int ao, double[] bp, int bo,
+                              double[] c, int co, int ldc) {
+        if (vector) {
+            VectorKernel.kernel(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            scalarKernel(kc, ap, ao, bp, bo, c, co, ldc);
+        }
+    }
+
+    /**
+     * {@code C[0..MR, 0..NR] = fma chain over p of A-strip[p, r] · B-strip[p, j]}, accumulating
+     * onto the tile's current values; the tile is copied to a local array so the JIT keeps it close.
+     */
+    static void scalarKernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
+        double[] t = new double[MR * NR];  // scalar-replaced or kept in L1
+        for (int r = 0; r < MR; r++) {
+            System.arraycopy(c, co + r * ldc, t, r * NR, NR);
+        }
+        for (int p = 0; p < kc; p++) {
+            int a0 = ao + p * MR, b0 = bo + p * NR;
+            for (int r = 0; r < MR; r++) {
+                double av = ap[a0 + r];
+                int tr = r * NR;
+                for (int j = 0; j < NR; j++) {
+                    t[tr + j] = Math.fma(av, bp[b0 + j], t[tr + j]);
+                }
+            }
+        }
+        for (int r = 0; r < MR; r++) {
+            System.arraycopy(t, r * NR, c, co + r * ldc, NR);
+        }
+    }
+
+    /** op(A)[ic.., pc..] into MR-row strips: strip s holds, for each p, the MR values of rows s·MR..; zero padded. */
+    private static void packA(double[] a, int aOff, boolean transA, int m, int k, int ic, int mcb, int pc, int kc,
+                              double[] ap) {
+        for (int ir = 0; ir < mcb; ir += MR) {
+            int base = (ir / MR) * kc * MR;
+            for (int r = 0; r < MR; r++) {
+                int i = ic + ir + r;
+                if (ir + r >= mcb) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0.0;
+                    }
+                } else if (!transA) {
+                    int src = aOff + i * k + pc;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = a[src + p];
+                    }
+                } else {
+                    int src = aOff + pc * m + i;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = a[src + p * m];
+                    }
+                }
+            }
+        }
+    }
+
+    /** op(B)[pc.., jc..] into NR-column strips: strip s holds, for each p, NR consecutive columns; zero padded. */
+    private static void packB(double[] b, int bOff, boolean transB, int k, int n, int pc, int kc, int jc, int nc,
+                              double[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int base = (jr / NR) * kc * NR;
+            int nr = Math.min(NR, nc - jr);
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * n + jc + jr;
+                    int dst = base + p * NR;
+                    System.arraycopy(b, src, bp, dst, nr);
+                    for (int j = nr; j < NR; j++) {
+                        bp[dst + j] = 0.0;
+                    }
+                }
+            } else {
+                for (int j = 0; j < NR; j++) {
+                    if (j < nr) {
+                        int src = bOff + (jc + jr + j) * k + pc;
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + p * NR + j] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + p * NR + j] = 0.0;
+                        }
+                    }
                 }
             }
         }

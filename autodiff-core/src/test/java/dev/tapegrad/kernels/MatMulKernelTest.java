@@ -1,0 +1,188 @@
+package dev.tapegrad.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The blocked, packed, parallel gemm against a naive triple loop (plain multiply and add, an
+ * independent reference), in all four transpose forms, at odd sizes and around the block edges
+ * (MR, NR, KC, the small-product threshold), at offsets inside larger arrays as the batched matmul
+ * uses them; and bit-identical results for 1 thread and several, and for the scalar and the
+ * vector micro-kernels.
+ */
+class MatMulKernelTest {
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        MatMul.useVectorKernel(true);
+    }
+
+    /** op(A)·op(B) by the definition; A is [m,k] or stored [k,m] if transA; B is [k,n] or stored [n,k]. */
+    static double[] naive(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB, int m, int k, int n) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double av = transA ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                    double bv = transB ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                    s += av * bv;
+                }
+                c[i * n + j] = s;
+            }
+        }
+        return c;
+    }
+
+    static double[] random(SplittableRandom rng, int size) {
+        double[] x = new double[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = rng.nextDouble(-1, 1);
+        }
+        return x;
+    }
+
+    /** Compares with the naive loop; the tolerance is a few ulps of the sum of |terms| (k·max|a|·max|b| ≤ k). */
+    static void check(int m, int k, int n, boolean transA, boolean transB, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        int aOff = rng.nextInt(3), bOff = rng.nextInt(3), cOff = rng.nextInt(3);
+        double[] a = random(rng, aOff + m * k + 2);
+        double[] b = random(rng, bOff + k * n + 2);
+        double[] c = random(rng, cOff + m * n + 2);  // garbage that must be overwritten
+        double before0 = cOff > 0 ? c[0] : 0, afterLast = c[cOff + m * n];
+        MatMul.gemm(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        double[] want = naive(a, aOff, transA, b, bOff, transB, m, k, n);
+        double tol = 1e-15 * 4 * Math.max(k, 1);
+        for (int i = 0; i < m * n; i++) {
+            double got = c[cOff + i];
+            if (!(Math.abs(got - want[i]) <= tol)) {
+                throw new AssertionError("gemm m=" + m + " k=" + k + " n=" + n + " transA=" + transA + " transB="
+                        + transB + ": element " + i + " is " + got + ", naive loop gives " + want[i]);
+            }
+        }
+        if (cOff > 0) {
+            assertEquals(before0, c[0], "gemm wrote before its output range");
+        }
+        assertEquals(afterLast, c[cOff + m * n], "gemm wrote past its output range");
+    }
+
+    @Property(tries = 60)
+    void matchesNaiveLoopAtRandomSizes(@ForAll @IntRange(min = 0, max = 70) int m, @ForAll @IntRange(min = 0, max = 70) int k,
+                                       @ForAll @IntRange(min = 0, max = 70) int n, @ForAll boolean transA,
+                                       @ForAll boolean transB, @ForAll long seed) {
+        check(m, k, n, transA, transB, seed);
+    }
+
+    @Test
+    void matchesNaiveLoopAroundBlockEdges() {
+        int[] edges = {1, 5, 6, 7, 8, 9, 23, 25, 95, 97};
+        long seed = 1;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                for (int m : edges) {
+                    for (int n : edges) {
+                        check(m, 31, n, ta, tb, seed++);
+                    }
+                }
+                // depth across the KC boundary and rows across several parallel blocks
+                check(100, MatMul.KC - 1, 17, ta, tb, seed++);
+                check(37, MatMul.KC + 1, 45, ta, tb, seed++);
+                check(130, 2 * MatMul.KC + 3, 9, ta, tb, seed++);
+                check(7, 600, 130, ta, tb, seed++);
+            }
+        }
+    }
+
+    @Test
+    void scalarAndVectorKernelsAgreeBitForBit() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int m = 77, k = 300, n = 53;
+        double[] a = random(rng, m * k), b = random(rng, k * n);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                double[] c1 = new double[m * n], c2 = new double[m * n];
+                MatMul.useVectorKernel(false);
+                MatMul.gemm(a, 0, ta, b, 0, tb, c1, 0, m, k, n);
+                MatMul.useVectorKernel(true);
+                MatMul.gemm(a, 0, ta, b, 0, tb, c2, 0, m, k, n);
+                assertArrayEquals(c1, c2, 0.0, "transA=" + ta + " transB=" + tb);
+            }
+        }
+    }
+
+    @Test
+    void oneThreadAndSeveralGiveIdenticalBits() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int m = 203, k = 517, n = 141;  // several row blocks, two depth blocks, edge tiles
+        double[] a = random(rng, m * k), b = random(rng, k * n);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                Parallel.setThreads(1);
+                double[] one = new double[m * n];
+                MatMul.gemm(a, 0, ta, b, 0, tb, one, 0, m, k, n);
+                for (int threads : new int[] {2, 3, 8}) {
+                    Parallel.setThreads(threads);
+                    double[] many = new double[m * n];
+                    MatMul.gemm(a, 0, ta, b, 0, tb, many, 0, m, k, n);
+                    assertArrayEquals(one, many, 0.0, threads + " threads, transA=" + ta + " transB=" + tb);
+                }
+            }
+        }
+    }
+
+    @Test
+    void blockedAndSmallPathsGiveIdenticalBits() {
+        // the same 20x20 product computed alone (small path) and as the top-left of a padded big one
+        SplittableRandom rng = new SplittableRandom(11);
+        int s = 20, big = 60;
+        double[] a = new double[big * s], b = new double[s * big];
+        double[] r = random(rng, 2 * s * s);
+        for (int i = 0; i < s; i++) {
+            for (int p = 0; p < s; p++) {
+                a[i * s + p] = r[i * s + p];
+                b[p * big + i] = r[s * s + p * s + i];
+            }
+        }
+        double[] as = java.util.Arrays.copyOf(a, s * s);
+        double[] bs = new double[s * s];
+        for (int p = 0; p < s; p++) {
+            System.arraycopy(b, p * big, bs, p * s, s);
+        }
+        double[] small = new double[s * s], blocked = new double[big * big];
+        MatMul.gemm(as, 0, false, bs, 0, false, small, 0, s, s, s);
+        MatMul.gemm(a, 0, false, b, 0, false, blocked, 0, big, s, big);
+        assertTrue((long) s * s * s <= MatMul.SMALL && (long) big * big * s > MatMul.SMALL);
+        for (int i = 0; i < s; i++) {
+            for (int j = 0; j < s; j++) {
+                assertEquals(small[i * s + j], blocked[i * big + j], 0.0);
+            }
+        }
+    }
+
+    @Test
+    void parallelForEachRunsEveryTaskOnceAndRethrows() {
+        Parallel.setThreads(3);
+        int[] hits = new int[50];
+        Parallel.forEach(50, t -> hits[t]++);
+        for (int h : hits) {
+            assertEquals(1, h);
+        }
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Parallel.forEach(10, t -> {
+                    if (t == 7) {
+                        throw new IllegalStateException("task 7");
+                    }
+                }));
+        assertEquals("task 7", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+    }
+}
