@@ -195,26 +195,42 @@ public final class MatMul {
     }
 
     /**
-     * {@code C[0..MR, 0..NR] = fma chain over p of A-strip[p, r] · B-strip[p, j]}, accumulating
-     * onto the tile's current values; the tile is copied to a local array so the JIT keeps it close.
+     * The scalar micro-kernel: {@code C[r, j] = fma(A-strip[p, r], B-strip[p, j], C[r, j])} for
+     * p = 0..kc−1, onto the tile's current values. It walks the 6×8 tile as four 3×4 sub-tiles whose
+     * twelve accumulators stay in registers (the JIT does not vectorise Math.fma, so this is what
+     * keeps both FMA units busy without the Vector API).
      */
     static void scalarKernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
-        double[] t = new double[MR * NR];  // scalar-replaced or kept in L1
-        for (int r = 0; r < MR; r++) {
-            System.arraycopy(c, co + r * ldc, t, r * NR, NR);
-        }
-        for (int p = 0; p < kc; p++) {
-            int a0 = ao + p * MR, b0 = bo + p * NR;
-            for (int r = 0; r < MR; r++) {
-                double av = ap[a0 + r];
-                int tr = r * NR;
-                for (int j = 0; j < NR; j++) {
-                    t[tr + j] = Math.fma(av, bp[b0 + j], t[tr + j]);
+        for (int r0 = 0; r0 < MR; r0 += 3) {
+            for (int j0 = 0; j0 < NR; j0 += 4) {
+                int q0 = co + r0 * ldc + j0, q1 = q0 + ldc, q2 = q1 + ldc;
+                double c00 = c[q0], c01 = c[q0 + 1], c02 = c[q0 + 2], c03 = c[q0 + 3];
+                double c10 = c[q1], c11 = c[q1 + 1], c12 = c[q1 + 2], c13 = c[q1 + 3];
+                double c20 = c[q2], c21 = c[q2 + 1], c22 = c[q2 + 2], c23 = c[q2 + 3];
+                int aBase = ao + r0, bBase = bo + j0;
+                for (int p = 0; p < kc; p++) {
+                    int a = aBase + p * MR, b = bBase + p * NR;  // indices linear in p: bounds checks hoisted
+                    double b0 = bp[b], b1 = bp[b + 1], b2 = bp[b + 2], b3 = bp[b + 3];
+                    double x = ap[a];
+                    c00 = Math.fma(x, b0, c00);
+                    c01 = Math.fma(x, b1, c01);
+                    c02 = Math.fma(x, b2, c02);
+                    c03 = Math.fma(x, b3, c03);
+                    x = ap[a + 1];
+                    c10 = Math.fma(x, b0, c10);
+                    c11 = Math.fma(x, b1, c11);
+                    c12 = Math.fma(x, b2, c12);
+                    c13 = Math.fma(x, b3, c13);
+                    x = ap[a + 2];
+                    c20 = Math.fma(x, b0, c20);
+                    c21 = Math.fma(x, b1, c21);
+                    c22 = Math.fma(x, b2, c22);
+                    c23 = Math.fma(x, b3, c23);
                 }
+                c[q0] = c00; c[q0 + 1] = c01; c[q0 + 2] = c02; c[q0 + 3] = c03;
+                c[q1] = c10; c[q1 + 1] = c11; c[q1 + 2] = c12; c[q1 + 3] = c13;
+                c[q2] = c20; c[q2 + 1] = c21; c[q2 + 2] = c22; c[q2 + 3] = c23;
             }
-        }
-        for (int r = 0; r < MR; r++) {
-            System.arraycopy(t, r * NR, c, co + r * ldc, NR);
         }
     }
 
