@@ -128,39 +128,54 @@ public final class MatMul {
         return Math.max(MR, Math.min(MC_MAX, target));
     }
 
+    /** Tasks a parallel product is cut into (fixed, so the split never depends on the thread count). */
+    static final int TASKS = 8;
+
     private static void blocked(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                                 double[] c, int cOff, int m, int k, int n) {
         int mc = rowsPerBlock(m);
         int mBlocks = (m + mc - 1) / mc;
-        boolean parallel = Parallel.threads() > 1 && mBlocks > 1 && (long) m * n * k >= PARALLEL_MIN;
+        boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
         int kcMax = Math.min(KC, k);
         double[] bp = buffer(1, roundUp(Math.min(NC, n), NR) * kcMax);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
+            // few row blocks (a short, wide product): also cut the columns, in multiples of NR
+            int nChunks = mBlocks >= TASKS ? 1 : Math.min((TASKS + mBlocks - 1) / mBlocks, Math.max(1, nc / (4 * NR)));
+            int ncw = roundUp((nc + nChunks - 1) / nChunks, NR);
+            int chunks = (nc + ncw - 1) / ncw;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
                 final int jcF = jc, ncF = nc, pcF = pc;
-                if (parallel) {
-                    Parallel.forEach(mBlocks, blk -> rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, blk * mc,
-                            Math.min(mc, m - blk * mc), jcF, ncF, pcF, kc));
+                java.util.function.IntConsumer task = t -> {
+                    int blk = t / chunks, ch = t % chunks;
+                    int ic = blk * mc, j0 = ch * ncw;
+                    rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, ic, Math.min(mc, m - ic), jcF, ncF, j0,
+                            Math.min(ncw, ncF - j0), pcF, kc);
+                };
+                if (parallel && mBlocks * chunks > 1) {
+                    Parallel.forEach(mBlocks * chunks, task);
                 } else {
-                    for (int blk = 0; blk < mBlocks; blk++) {
-                        rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, blk * mc, Math.min(mc, m - blk * mc),
-                                jcF, ncF, pcF, kc);
+                    for (int t = 0; t < mBlocks * chunks; t++) {
+                        task.accept(t);
                     }
                 }
             }
         }
     }
 
-    /** Packs rows [ic, ic+mcb) of op(A) × columns [pc, pc+kc) and runs the micro-kernel over the panel. */
+    /**
+     * Packs rows [ic, ic+mcb) of op(A) × depth [pc, pc+kc) and runs the micro-kernel over the
+     * panel's columns [j0, j0+width) (relative to jc; j0 is a multiple of NR).
+     */
     private static void rowBlock(double[] a, int aOff, boolean transA, double[] bp, double[] c, int cOff,
-                                 int m, int k, int n, int ic, int mcb, int jc, int nc, int pc, int kc) {
+                                 int m, int k, int n, int ic, int mcb, int jc, int nc, int j0, int width,
+                                 int pc, int kc) {
         double[] ap = buffer(0, roundUp(mcb, MR) * kc);
         packA(a, aOff, transA, m, k, ic, mcb, pc, kc, ap);
         boolean vector = useVector;
-        for (int jr = 0; jr < nc; jr += NR) {
+        for (int jr = j0; jr < j0 + width; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = (jr / NR) * kc * NR;
             for (int ir = 0; ir < mcb; ir += MR) {

@@ -33,10 +33,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Usage (see {@code benchmarks/compare}, which builds the classpath and calls this):
  * <pre>
  * java -cp CLASSPATH dev.tapegrad.bench.Compare [--threads N] [--peer PATH] [--python EXE]
- *      [--quick] [--no-peer] [--no-memory] [--vector] [--cases op-overhead,mlp-step,matmul]
+ *      [--quick] [--no-peer] [--no-memory] [--no-vector] [--cases op-overhead,mlp-step,matmul]
  * </pre>
  * Tapegrad's figures are medians over JMH measurement iterations (one forked JVM per case);
- * the peer's are the medians its script prints. The peer runs with OPENBLAS_CORETYPE and
+ * the peer's are the medians its script prints. The JMH forks run with
+ * {@code --add-modules jdk.incubator.vector} (the Vector API matmul micro-kernel) unless
+ * {@code --no-vector}. The peer runs with OPENBLAS_CORETYPE and
  * OPENBLAS_L2_SIZE removed from its environment, so that numpy picks its own kernel.
  */
 public final class Compare {
@@ -61,7 +63,7 @@ public final class Compare {
         int threads = Runtime.getRuntime().availableProcessors();
         String peer = "benchmarks/peer/torch_peer.py";
         String python = "/usr/bin/python3";
-        boolean quick = false, runPeer = true, memory = true, vector = false;
+        boolean quick = false, runPeer = true, memory = true, vector = true;
         List<String> cases = List.of("op-overhead", "mlp-step", "matmul");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -71,7 +73,7 @@ public final class Compare {
                 case "--quick" -> quick = true;
                 case "--no-peer" -> runPeer = false;
                 case "--no-memory" -> memory = false;
-                case "--vector" -> vector = true;
+                case "--no-vector" -> vector = false;
                 case "--cases" -> cases = Arrays.asList(args[++i].split(","));
                 default -> {
                     System.err.println("compare: unknown argument " + args[i]);
