@@ -91,11 +91,14 @@ abstract class BinaryOps {
                     b.data, Shapes.broadcastStrides(b.shape, os), os, out);
         }
         Tensor y = new Tensor(out, os);
+        if (!Tape.mayRecord(a, b)) {
+            return y;
+        }
         return Tape.record(name, y, (node, g) -> {
-            Tensor[] gs = backward(node, a, b, y, g);
-            return new Tensor[] {
-                gs[0] == null ? null : unbroadcast(gs[0], a.shape),
-                gs[1] == null ? null : unbroadcast(gs[1], b.shape)};
+            Tensor[] gs = backward(node, a, b, y, g);  // a fresh array: filled in place
+            gs[0] = gs[0] == null ? null : unbroadcast(gs[0], a.shape);
+            gs[1] = gs[1] == null ? null : unbroadcast(gs[1], b.shape);
+            return gs;
         }, a, b);
     }
 

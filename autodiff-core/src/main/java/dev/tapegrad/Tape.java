@@ -175,6 +175,28 @@ public final class Tape implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A cheap necessary condition for {@link #record} to record an op on these inputs: one of them
+     * wants gradients and this thread's tape is recording. The hottest ops test it first so that
+     * unrecorded calls (every op of a plain backward pass) allocate no closure and no input array.
+     */
+    static boolean mayRecord(Tensor a, Tensor b) {
+        if (!(a.requiresGrad || a.node != null || b.requiresGrad || b.node != null)) {
+            return false;
+        }
+        Tape tape = CURRENT.get();
+        return tape != null && tape.recording;
+    }
+
+    /** {@link #mayRecord(Tensor, Tensor)} for one input. */
+    static boolean mayRecord(Tensor a) {
+        if (!(a.requiresGrad || a.node != null)) {
+            return false;
+        }
+        Tape tape = CURRENT.get();
+        return tape != null && tape.recording;
+    }
+
     /** True if {@code t} is a leaf that wants gradients or the output of a live node of this tape. */
     boolean tracks(Tensor t) {
         Node n = t.node;
@@ -342,6 +364,7 @@ public final class Tape implements AutoCloseable {
                 keepGrad.add(x.node);
             }
         }
+        java.util.Set<Tensor> ownedSums = createGraph ? null : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         boolean wasRecording = recording;
         recording = createGraph;
         try {
@@ -375,8 +398,10 @@ public final class Tape implements AutoCloseable {
                     Node src = in.node;
                     if (src != null) {
                         src.grad = src.grad == null ? gj : src.grad.add(gj);
-                    } else {
+                    } else if (createGraph) {
                         leafGrads.merge(in, gj, Tensor::add);
+                    } else {
+                        accumulateLeaf(leafGrads, ownedSums, in, gj);
                     }
                 }
                 if (keepGrad.isEmpty() || !keepGrad.contains(node)) {  // skip identity hashing in the common case
@@ -390,6 +415,25 @@ public final class Tape implements AutoCloseable {
             recording = wasRecording;
         }
         return leafGrads;
+    }
+
+    /**
+     * Adds {@code g} to a leaf's gradient sum without recording. The first gradient is kept as it
+     * is; the second makes a new sum tensor that only this replay has seen, and later ones are added
+     * into it in place (a leaf used by many ops, like a weight, would otherwise cost a new array per use).
+     */
+    private static void accumulateLeaf(Map<Tensor, Tensor> sums, java.util.Set<Tensor> owned, Tensor leaf, Tensor g) {
+        Tensor prev = sums.get(leaf);
+        if (prev == null) {
+            sums.put(leaf, g);
+        } else if (owned.contains(prev)) {
+            dev.tapegrad.kernels.Elementwise.binary(dev.tapegrad.kernels.Elementwise.ADD, prev.data, null, g.data, null,
+                    prev.shape, prev.data);
+        } else {
+            Tensor sum = prev.add(g);
+            owned.add(sum);
+            sums.put(leaf, sum);
+        }
     }
 
     private void clearGradsFrom(int index) {
@@ -440,10 +484,8 @@ public final class Tape implements AutoCloseable {
         }
         closed = true;
         releaseNodes();
-        if (parent == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(parent);
-        }
+        // set, not remove: a removed entry is re-created by the next get() on every op of the next
+        // tape (ThreadLocal.setInitialValue showed up in the op-overhead profile); null holds nothing
+        CURRENT.set(parent);
     }
 }

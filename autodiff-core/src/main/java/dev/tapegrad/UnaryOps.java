@@ -81,6 +81,9 @@ abstract class UnaryOps {
         double[] out = new double[x.data.length];
         Elementwise.unary(kernel, x.data, out);
         Tensor y = new Tensor(out, x.shape);
+        if (!Tape.mayRecord(x)) {
+            return y;
+        }
         return Tape.record(name, y, (node, g) -> new Tensor[] {backward(x, y, g)}, x);
     }
 

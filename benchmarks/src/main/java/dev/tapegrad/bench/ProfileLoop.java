@@ -42,6 +42,8 @@ public final class ProfileLoop {
         long calls = 0;
         long t0 = System.nanoTime();
         long cpu0 = mx.getCurrentThreadCpuTime();
+        var sun = (com.sun.management.ThreadMXBean) mx;
+        long alloc0 = sun.getThreadAllocatedBytes(Thread.currentThread().getId());
         while (System.nanoTime() < end) {
             r.run();
             calls++;
@@ -49,6 +51,8 @@ public final class ProfileLoop {
         double ns = (System.nanoTime() - t0) / (double) calls;
         double cpuNs = (mx.getCurrentThreadCpuTime() - cpu0) / (double) calls;
         // CPU time of this thread: less sensitive than wall time to other processes on a shared machine
-        System.out.printf("%s: %d calls, %.1f us wall, %.1f us main-thread CPU per call%n", c, calls, ns / 1e3, cpuNs / 1e3);
+        double bytes = (sun.getThreadAllocatedBytes(Thread.currentThread().getId()) - alloc0) / (double) calls;
+        System.out.printf("%s: %d calls, %.1f us wall, %.1f us main-thread CPU, %.0f bytes allocated per call%n",
+                c, calls, ns / 1e3, cpuNs / 1e3, bytes);
     }
 }
