@@ -26,8 +26,8 @@ final class VectorKernel {
         DoubleVector c30 = DoubleVector.fromArray(S, c, r3), c31 = DoubleVector.fromArray(S, c, r3 + 4);
         DoubleVector c40 = DoubleVector.fromArray(S, c, r4), c41 = DoubleVector.fromArray(S, c, r4 + 4);
         DoubleVector c50 = DoubleVector.fromArray(S, c, r5), c51 = DoubleVector.fromArray(S, c, r5 + 4);
-        int a = ao, b = bo;
-        for (int p = 0; p < kc; p++, a += 6, b += 8) {
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 6, b = bo + p * 8;  // linear in p, so the JIT hoists the bounds checks
             DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
             DoubleVector b1 = DoubleVector.fromArray(S, bp, b + 4);
             DoubleVector x = DoubleVector.broadcast(S, ap[a]);

@@ -89,6 +89,7 @@ public final class Compare {
             if (!Files.exists(Path.of(peer)) || !Files.exists(Path.of(python))) {
                 System.err.println("compare: peer script " + peer + " or " + python + " missing; skipping the peer");
             } else {
+                blasInfo(python);
                 List<String> base = new ArrayList<>(List.of(python, peer, "--threads", Integer.toString(threads)));
                 List<String> first = new ArrayList<>(base);
                 first.addAll(cases);
@@ -233,6 +234,35 @@ public final class Compare {
         }
         p.waitFor();
         return out;
+    }
+
+    /**
+     * Prints which BLAS numpy loads (threadpoolctl, if installed): Debian's numpy falls back to the
+     * reference BLAS unless an optimised one (libopenblas0-pthread) is installed, which changes
+     * the matmul figures by two orders of magnitude.
+     */
+    static void blasInfo(String python) throws IOException, InterruptedException {
+        String script = "import numpy\n"
+                + "try:\n"
+                + "    import threadpoolctl\n"
+                + "    numpy.ones((2, 2)) @ numpy.ones((2, 2))\n"
+                + "    for i in threadpoolctl.threadpool_info():\n"
+                + "        print('blas:', i.get('internal_api'), i.get('version'), i.get('architecture'), i.get('threading_layer'), i.get('num_threads'), 'threads')\n"
+                + "except ImportError:\n"
+                + "    print('blas: threadpoolctl not installed; numpy config follows')\n"
+                + "    numpy.show_config()\n";
+        ProcessBuilder pb = new ProcessBuilder(python, "-c", script);
+        pb.environment().remove("OPENBLAS_CORETYPE");
+        pb.environment().remove("OPENBLAS_L2_SIZE");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                System.out.println("[peer] " + line);
+            }
+        }
+        p.waitFor();
     }
 
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":\\s*(\"[^\"]*\"|[-0-9.eE+]+)");
