@@ -252,6 +252,25 @@ public final class MatMul {
     /** op(A)[ic.., pc..] into MR-row strips: strip s holds, for each p, the MR values of rows s·MR..; zero padded. */
     private static void packA(double[] a, int aOff, boolean transA, int m, int k, int ic, int mcb, int pc, int kc,
                               double[] ap) {
+        if (transA) {
+            // A stored [k, m]: the MR values of one p are adjacent, so copy p by p (a strided walk
+            // down a column of the stored matrix touched a new cache line per element)
+            for (int ir = 0; ir < mcb; ir += MR) {
+                int base = (ir / MR) * kc * MR;
+                int mr = Math.min(MR, mcb - ir);
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * m + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        ap[dst + r] = 0.0;
+                    }
+                }
+            }
+            return;
+        }
         for (int ir = 0; ir < mcb; ir += MR) {
             int base = (ir / MR) * kc * MR;
             for (int r = 0; r < MR; r++) {
