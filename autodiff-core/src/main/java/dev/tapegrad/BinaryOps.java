@@ -36,7 +36,14 @@ abstract class BinaryOps {
     static final BinaryOps MUL = new BinaryOps("mul", Elementwise.MUL) {
         @Override
         Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            return new Tensor[] {node.needsGrad(0) ? g.mul(b) : null, node.needsGrad(1) ? g.mul(a) : null};
+            boolean wantA = node.needsGrad(0), wantB = node.needsGrad(1);
+            if (wantA && wantB && Shapes.same(a.shape, b.shape) && !Tape.isRecording()) {
+                // plain replay, no broadcasting: both products in one pass, same values as g.mul(b), g.mul(a)
+                double[] ga = new double[g.data.length], gb = new double[g.data.length];
+                Elementwise.mulGrads(g.data, a.data, b.data, ga, gb);
+                return new Tensor[] {new Tensor(ga, g.shape), new Tensor(gb, g.shape)};
+            }
+            return new Tensor[] {wantA ? g.mul(b) : null, wantB ? g.mul(a) : null};
         }
     };
 
@@ -78,9 +85,10 @@ abstract class BinaryOps {
     }
 
     Tensor apply(Tensor a, Tensor b) {
-        int[] os = Shapes.broadcast(name, a.shape, b.shape);
-        double[] out = new double[Shapes.size(os)];
-        if (a.shape == os && b.shape == os || Shapes.same(a.shape, b.shape)) {
+        boolean sameShape = a.shape == b.shape || Shapes.same(a.shape, b.shape);
+        int[] os = sameShape ? a.shape : Shapes.broadcast(name, a.shape, b.shape);
+        double[] out = new double[sameShape ? a.data.length : Shapes.size(os)];
+        if (sameShape) {
             Elementwise.binary(kernel, a.data, null, b.data, null, os, out);
         } else if (b.data.length == 1 && a.shape == os) {
             Elementwise.binaryWithScalar(kernel, a.data, b.data, true, out);  // x op constant: no strides

@@ -52,6 +52,15 @@ public final class Elementwise {
         }
     }
 
+    /** The two gradients of a product in one pass: {@code ga[i] = g[i]·b[i]}, {@code gb[i] = g[i]·a[i]}. */
+    public static void mulGrads(double[] g, double[] a, double[] b, double[] ga, double[] gb) {
+        for (int i = 0; i < g.length; i++) {
+            double gi = g[i];
+            ga[i] = gi * b[i];
+            gb[i] = gi * a[i];
+        }
+    }
+
     /** Logistic function without overflow in either tail. */
     public static double sigmoid(double x) {
         if (x >= 0) {
