@@ -131,35 +131,57 @@ public final class MatMul {
     /** Tasks a parallel product is cut into (fixed, so the split never depends on the thread count). */
     static final int TASKS = 8;
 
+    /** Most doubles a packed panel of B may hold (32 MiB): bounds the panel width of deep products. */
+    static final int PANEL_MAX = 1 << 22;
+    /** Packed panels up to this many doubles (8 MiB) are kept per thread for the next call. */
+    static final int PANEL_KEEP = 1 << 20;
+
+    /**
+     * The blocked product. Each panel of B (all of its depth) is packed first, then every task
+     * (a block of rows, or of rows × columns) runs through all depth blocks in order on its own:
+     * one barrier per panel rather than one per depth block, so a helper thread that the OS
+     * parks for a while delays the call once, not at every depth block.
+     */
     private static void blocked(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                                 double[] c, int cOff, int m, int k, int n) {
         int mc = rowsPerBlock(m);
         int mBlocks = (m + mc - 1) / mc;
         boolean parallel = Parallel.threads() > 1 && (long) m * n * k >= PARALLEL_MIN;
-        int kcMax = Math.min(KC, k);
-        double[] bp = buffer(1, roundUp(Math.min(NC, n), NR) * kcMax);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        int panelCols = Math.max(NR, Math.min(Math.min(NC, n), PANEL_MAX / k / NR * NR));
+        int panelSize = roundUp(panelCols, NR) * k;
+        double[] bp = panelSize <= PANEL_KEEP ? buffer(1, panelSize) : new double[panelSize];
+        int kBlocks = (k + KC - 1) / KC;
+        for (int jc = 0; jc < n; jc += panelCols) {
+            int nc = Math.min(panelCols, n - jc);
+            int ncr = roundUp(nc, NR);
             // few row blocks (a short, wide product): also cut the columns, in multiples of NR
             int nChunks = mBlocks >= TASKS ? 1 : Math.min((TASKS + mBlocks - 1) / mBlocks, Math.max(1, nc / (4 * NR)));
             int ncw = roundUp((nc + nChunks - 1) / nChunks, NR);
             int chunks = (nc + ncw - 1) / ncw;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(b, bOff, transB, k, n, pc, kc, jc, nc, bp);
-                final int jcF = jc, ncF = nc, pcF = pc;
-                java.util.function.IntConsumer task = t -> {
-                    int blk = t / chunks, ch = t % chunks;
-                    int ic = blk * mc, j0 = ch * ncw;
-                    rowBlock(a, aOff, transA, bp, c, cOff, m, k, n, ic, Math.min(mc, m - ic), jcF, ncF, j0,
-                            Math.min(ncw, ncF - j0), pcF, kc);
-                };
-                if (parallel && mBlocks * chunks > 1) {
-                    Parallel.forEach(mBlocks * chunks, task);
-                } else {
-                    for (int t = 0; t < mBlocks * chunks; t++) {
-                        task.accept(t);
-                    }
+            final int jcF = jc;
+            // depth block pc of the panel starts at pc * ncr: the blocks before it hold pc rows in total
+            java.util.function.IntConsumer pack = kb -> {
+                int pc = kb * KC;
+                packB(b, bOff, transB, k, n, pc, Math.min(KC, k - pc), jcF, nc, bp, pc * ncr);
+            };
+            java.util.function.IntConsumer task = t -> {
+                int blk = t / chunks, ch = t % chunks;
+                int ic = blk * mc, j0 = ch * ncw;
+                for (int pc = 0; pc < k; pc += KC) {
+                    rowBlock(a, aOff, transA, bp, pc * ncr, c, cOff, m, k, n, ic, Math.min(mc, m - ic), jcF, nc, j0,
+                            Math.min(ncw, nc - j0), pc, Math.min(KC, k - pc));
+                }
+            };
+            int tasks = mBlocks * chunks;
+            if (parallel) {
+                Parallel.forEach(kBlocks, pack);
+                Parallel.forEach(tasks, task);
+            } else {
+                for (int kb = 0; kb < kBlocks; kb++) {
+                    pack.accept(kb);
+                }
+                for (int t = 0; t < tasks; t++) {
+                    task.accept(t);
                 }
             }
         }
@@ -169,7 +191,7 @@ public final class MatMul {
      * Packs rows [ic, ic+mcb) of op(A) × depth [pc, pc+kc) and runs the micro-kernel over the
      * panel's columns [j0, j0+width) (relative to jc; j0 is a multiple of NR).
      */
-    private static void rowBlock(double[] a, int aOff, boolean transA, double[] bp, double[] c, int cOff,
+    private static void rowBlock(double[] a, int aOff, boolean transA, double[] bp, int bpOff, double[] c, int cOff,
                                  int m, int k, int n, int ic, int mcb, int jc, int nc, int j0, int width,
                                  int pc, int kc) {
         double[] ap = buffer(0, roundUp(mcb, MR) * kc);
@@ -177,7 +199,7 @@ public final class MatMul {
         boolean vector = useVector;
         for (int jr = j0; jr < j0 + width; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int bo = (jr / NR) * kc * NR;
+            int bo = bpOff + (jr / NR) * kc * NR;
             for (int ir = 0; ir < mcb; ir += MR) {
                 int mr = Math.min(MR, mcb - ir);
                 int ao = (ir / MR) * kc * MR;
@@ -296,9 +318,9 @@ public final class MatMul {
 
     /** op(B)[pc.., jc..] into NR-column strips: strip s holds, for each p, NR consecutive columns; zero padded. */
     private static void packB(double[] b, int bOff, boolean transB, int k, int n, int pc, int kc, int jc, int nc,
-                              double[] bp) {
+                              double[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int base = (jr / NR) * kc * NR;
+            int base = bpOff + (jr / NR) * kc * NR;
             int nr = Math.min(NR, nc - jr);
             if (!transB) {
                 for (int p = 0; p < kc; p++) {

@@ -98,6 +98,8 @@ class MatMulKernelTest {
                 check(37, MatMul.KC + 1, 45, ta, tb, seed++);
                 check(130, 2 * MatMul.KC + 3, 9, ta, tb, seed++);
                 check(7, 600, 130, ta, tb, seed++);
+                // wider than one packed panel of B (PANEL_MAX / k and NC columns)
+                check(7, 2100, 2050, ta, tb, seed++);
             }
         }
     }

@@ -274,6 +274,9 @@ public final class Compare {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        // torch.set_num_threads does not reach the BLAS that numpy (and Debian's torch) call:
+        // give it the same thread count, so that --threads N means N for every library
+        pb.environment().put("OPENBLAS_NUM_THREADS", command.get(command.indexOf("--threads") + 1));
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
         String info = "";
