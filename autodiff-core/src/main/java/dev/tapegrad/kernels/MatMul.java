@@ -133,6 +133,8 @@ public final class MatMul {
 
     /** Most doubles a packed panel of B may hold (32 MiB): bounds the panel width of deep products. */
     static final int PANEL_MAX = 1 << 22;
+    /** Panels of at least this many doubles are packed in parallel (below, a barrier costs more than it saves). */
+    static final long PACK_PARALLEL_MIN = 1 << 18;
     /** Packed panels up to this many doubles (8 MiB) are kept per thread for the next call. */
     static final int PANEL_KEEP = 1 << 20;
 
@@ -173,13 +175,16 @@ public final class MatMul {
                 }
             };
             int tasks = mBlocks * chunks;
-            if (parallel) {
+            if (parallel && (long) ncr * k >= PACK_PARALLEL_MIN) {
                 Parallel.forEach(kBlocks, pack);
-                Parallel.forEach(tasks, task);
             } else {
                 for (int kb = 0; kb < kBlocks; kb++) {
                     pack.accept(kb);
                 }
+            }
+            if (parallel) {
+                Parallel.forEach(tasks, task);
+            } else {
                 for (int t = 0; t < tasks; t++) {
                     task.accept(t);
                 }

@@ -89,7 +89,7 @@ public final class Compare {
             if (!Files.exists(Path.of(peer)) || !Files.exists(Path.of(python))) {
                 System.err.println("compare: peer script " + peer + " or " + python + " missing; skipping the peer");
             } else {
-                blasInfo(python);
+                blasInfo(python, threads);
                 List<String> base = new ArrayList<>(List.of(python, peer, "--threads", Integer.toString(threads)));
                 List<String> first = new ArrayList<>(base);
                 first.addAll(cases);
@@ -241,7 +241,7 @@ public final class Compare {
      * reference BLAS unless an optimised one (libopenblas0-pthread) is installed, which changes
      * the matmul figures by two orders of magnitude.
      */
-    static void blasInfo(String python) throws IOException, InterruptedException {
+    static void blasInfo(String python, int threads) throws IOException, InterruptedException {
         String script = "import numpy\n"
                 + "try:\n"
                 + "    import threadpoolctl\n"
@@ -254,6 +254,7 @@ public final class Compare {
         ProcessBuilder pb = new ProcessBuilder(python, "-c", script);
         pb.environment().remove("OPENBLAS_CORETYPE");
         pb.environment().remove("OPENBLAS_L2_SIZE");
+        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         pb.redirectErrorStream(true);
         Process p = pb.start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
