@@ -228,6 +228,9 @@ public final class CsvReader {
         // Numeric but not a class index (e.g. -1 or 2.5) is a mistake, not a class name.
         for (int i = 0; i < raw.size(); i++) {
             String s = raw.get(i);
+            if (s.matches("[+]?\\d{1,9}(\\.0*)?")) {
+                continue;
+            }
             try {
                 Double.parseDouble(s);
                 throw new DataFileException(file, "line " + lines.get(i) + ": label '" + s

@@ -67,13 +67,16 @@ public final class IdxReader {
      */
     public static Images readImages(Path file) throws DataFileException {
         byte[] bytes = readAll(file);
-        if (bytes.length < 16) {
+        if (bytes.length < 4) {
             throw new DataFileException(file, "too short for an IDX image header: " + bytes.length + " bytes, need 16");
         }
         int magic = readInt(bytes, 0);
         if (magic != IMAGES_MAGIC) {
             throw new DataFileException(file, String.format("bad magic number 0x%08X, expected 0x%08X (IDX unsigned-byte images)%s",
                     magic, IMAGES_MAGIC, magic == LABELS_MAGIC ? "; this is a label file" : ""));
+        }
+        if (bytes.length < 16) {
+            throw new DataFileException(file, "too short for an IDX image header: " + bytes.length + " bytes, need 16");
         }
         int count = readInt(bytes, 4);
         int rows = readInt(bytes, 8);
@@ -100,13 +103,16 @@ public final class IdxReader {
      */
     public static int[] readLabels(Path file) throws DataFileException {
         byte[] bytes = readAll(file);
-        if (bytes.length < 8) {
+        if (bytes.length < 4) {
             throw new DataFileException(file, "too short for an IDX label header: " + bytes.length + " bytes, need 8");
         }
         int magic = readInt(bytes, 0);
         if (magic != LABELS_MAGIC) {
             throw new DataFileException(file, String.format("bad magic number 0x%08X, expected 0x%08X (IDX unsigned-byte labels)%s",
                     magic, LABELS_MAGIC, magic == IMAGES_MAGIC ? "; this is an image file" : ""));
+        }
+        if (bytes.length < 8) {
+            throw new DataFileException(file, "too short for an IDX label header: " + bytes.length + " bytes, need 8");
         }
         int count = readInt(bytes, 4);
         if (count <= 0) {
