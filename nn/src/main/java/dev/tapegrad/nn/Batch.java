@@ -13,10 +13,12 @@ import dev.tapegrad.Tensor;
  * }
  * }</pre>
  *
+ * <p>A batch is the {@link Targets} of a loss as it is: {@code loss.apply(model.forward(b.x()), b)}.
+ *
  * @param x      the inputs, one row per sample (never recording: a plain value)
  * @param labels the class label of each row, {@code labels.length == x.shape(0)}
  */
-public record Batch(Tensor x, int[] labels) {
+public record Batch(Tensor x, int[] labels) implements Targets {
 
     /**
      * Checks that there is one label per row.
@@ -28,6 +30,12 @@ public record Batch(Tensor x, int[] labels) {
             throw new IllegalArgumentException("Batch: " + labels.length + " labels for inputs of shape "
                     + java.util.Arrays.toString(x.shape()) + "; need one label per row");
         }
+    }
+
+    /** @return no target values: a batch's targets are its class labels */
+    @Override
+    public Tensor values() {
+        return null;
     }
 
     /** @return the number of samples in this batch */
