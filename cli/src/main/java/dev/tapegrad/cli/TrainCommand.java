@@ -16,6 +16,7 @@ import dev.tapegrad.nn.SGD;
 import dev.tapegrad.nn.Trainer;
 import dev.tapegrad.nn.data.DataFileException;
 import dev.tapegrad.nn.data.DataSources;
+import dev.tapegrad.nn.data.ImageAugmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,7 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule per epoch: constant, cosine (to lr/100), step (x0.5 every third of the epochs), exponential (x0.95). Default: ${DEFAULT-VALUE}.")
     String schedule;
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Epochs (at most, with --patience). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs (at most, with --patience). Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "32", description = "Mini-batch size. Default: ${DEFAULT-VALUE}.")
@@ -107,6 +108,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--normalize", defaultValue = "auto",
             description = "Feature scaling fitted on the training set: auto (standard, except none for IDX images already in [0,1]), standard, minmax, none. Default: ${DEFAULT-VALUE}.")
     String normalize;
+
+    @Option(names = "--augment", defaultValue = "auto",
+            description = "Training-set augmentation: shift (add each image moved one pixel up, down, left, right: 5x the samples), none, or auto (shift for the embedded digits, none otherwise). Default: ${DEFAULT-VALUE}.")
+    String augment;
 
     @Option(names = "--init", defaultValue = "default",
             description = "Weight initialisation: default (LeCun uniform), he, xavier, normal (N(0,1) weights and biases, as Nielsen). Default: ${DEFAULT-VALUE}.")
@@ -149,6 +154,14 @@ public final class TrainCommand implements Callable<Integer> {
             train = split.train();
             validation = split.held();
         }
+        boolean shift = augment.equals("shift") || (augment.equals("auto") && data.trim().equals("digits"));
+        if (shift) {
+            if (train.sampleShape().length != 2) {
+                throw new CliException("usage: --augment shift needs 2-D images; " + data + " samples have shape "
+                        + java.util.Arrays.toString(train.sampleShape()));
+            }
+            train = ImageAugmentation.shifted(train);
+        }
         String scaling = normalize.equals("auto") ? (data.trim().startsWith("idx:") ? "none" : "standard") : normalize;
         Preprocessing prep = Preprocessing.fit(scaling, train);
         train = prep.apply(train);
@@ -171,8 +184,8 @@ public final class TrainCommand implements Callable<Integer> {
         Loss lossFn = lossFunction(loss, classes);
 
         if (!quiet) {
-            out.printf(Locale.ROOT, "data %s: %d training, %d validation, %d test samples, %d features, %d classes%n",
-                    data, train.size(), validation == null ? 0 : validation.size(), test.size(), train.featureCount(), classes);
+            out.printf(Locale.ROOT, "data %s: %d training%s, %d validation, %d test samples, %d features, %d classes%n",
+                    data, train.size(), shift ? " (with shifted copies)" : "", validation == null ? 0 : validation.size(), test.size(), train.featureCount(), classes);
             out.printf(Locale.ROOT, "model %s (%d parameters), %s lr %s, loss %s, batch %d, seed %d%n",
                     modelSpec.describe(), model.parameterCount(), optimizer, rate, loss, batch, seed);
             out.flush();
@@ -269,6 +282,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!List.of("auto", "none", "standard", "minmax").contains(normalize)) {
             throw new CliException("usage: --normalize " + normalize + " is not one of auto, none, standard, minmax");
+        }
+        if (!List.of("auto", "none", "shift").contains(augment)) {
+            throw new CliException("usage: --augment " + augment + " is not one of auto, none, shift");
         }
         if (!List.of("default", "he", "xavier", "normal").contains(init)) {
             throw new CliException("usage: --init " + init + " is not one of default, he, xavier, normal");
