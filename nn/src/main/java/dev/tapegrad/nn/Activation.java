@@ -71,8 +71,10 @@ public final class Activation extends Module {
     }
     /** SiLU / swish x·σ(x). */
     public static Activation silu() { return new Activation("silu", Activations::silu); }
-    /** GELU (tanh approximation). */
-    public static Activation gelu() { return new Activation("gelu", Activations::geluTanh); }
+    /** Exact GELU x·Φ(x). */
+    public static Activation gelu() { return new Activation("gelu", Activations::gelu); }
+    /** GELU in the tanh approximation. */
+    public static Activation geluTanh() { return new Activation("geluTanh", Activations::geluTanh); }
     /** Softmax over the last axis. */
     public static Activation softmax() { return new Activation("softmax", x -> x.softmax(-1)); }
     /** Log-softmax over the last axis. */
@@ -80,7 +82,7 @@ public final class Activation extends Module {
 
     /**
      * The activation with the given name, case and underscores ignored: sigmoid, tanh, relu,
-     * softplus, hardsigmoid, hardtanh, leakyrelu, elu, silu (swish), gelu, softmax, logsoftmax.
+     * softplus, hardsigmoid, hardtanh, leakyrelu, elu, silu (swish), gelu, gelutanh, softmax, logsoftmax.
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      */
@@ -97,11 +99,12 @@ public final class Activation extends Module {
             case "elu": return elu();
             case "silu": case "swish": return silu();
             case "gelu": return gelu();
+            case "gelutanh": return geluTanh();
             case "softmax": return softmax();
             case "logsoftmax": return logSoftmax();
             default:
                 throw new IllegalArgumentException("unknown activation '" + name + "'; known: sigmoid, tanh, relu, softplus, "
-                        + "hardsigmoid, hardtanh, leakyrelu, elu, silu, gelu, softmax, logsoftmax");
+                        + "hardsigmoid, hardtanh, leakyrelu, elu, silu, gelu, gelutanh, softmax, logsoftmax");
         }
     }
 }

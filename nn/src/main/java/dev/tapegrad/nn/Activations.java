@@ -149,6 +149,20 @@ public final class Activations {
     }
 
     /**
+     * Exact GELU (Hendrycks and Gimpel, 2016; PyTorch's default): x·Φ(x), with Φ the standard
+     * normal distribution function (a registered primitive whose derivative φ is written with
+     * Tensor ops). Derivative Φ(x) + x·φ(x); smooth, so second derivatives are exact too.
+     */
+    public static Tensor gelu(Tensor x) {
+        return x.mul(normalCdf(x));
+    }
+
+    /** The standard normal distribution function Φ(x) = ½·erfc(−x/√2); derivative φ(x) = e^(−x²/2)/√(2π). */
+    public static Tensor normalCdf(Tensor x) {
+        return NormalCdf.FUNCTION.apply(x);
+    }
+
+    /**
      * GELU in the tanh approximation of Hendrycks and Gimpel (PyTorch's {@code approximate="tanh"}):
      * 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))); within 1e−3 of the exact x·Φ(x) everywhere.
      */
