@@ -11,6 +11,9 @@ import dev.tapegrad.nn.Optimizer;
 import dev.tapegrad.nn.Reduction;
 import dev.tapegrad.nn.SGD;
 import dev.tapegrad.nn.Sequential;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -23,7 +26,7 @@ import java.util.random.RandomGeneratorFactory;
  * Published: the loss falls to about 0.108 (the floor, the entropy of the targets, is 0.105677).
  *
  * <p>Run (from the repository root, after {@code mvn -q -pl examples -am package -DskipTests}):
- * {@code java -cp examples/target/classes:nn/target/classes:autodiff-core/target/classes:$HOME/.m2/repository/com/google/code/gson/gson/2.11.0/gson-2.11.0.jar dev.tapegrad.examples.XorBce241 [seed]}
+ * {@code java -cp examples/target/classes:nn/target/classes:autodiff-core/target/classes:$HOME/.m2/repository/com/google/code/gson/gson/2.11.0/gson-2.11.0.jar dev.tapegrad.examples.XorBce241 [seed [curve.csv]]}
  */
 public final class XorBce241 {
     static final Tensor X = Tensor.matrix(new double[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
@@ -77,10 +80,23 @@ public final class XorBce241 {
         return new Run(seed, loss, model.forward(X).toArray());
     }
 
-    /** Prints the loss curve (every 250 epochs, with a bar) and the final outputs. */
-    public static void main(String[] args) {
+    /**
+     * Prints the loss curve (every 250 epochs, with a bar) and the final outputs; with a second
+     * argument, also writes the whole curve as CSV (epoch,loss) to that file.
+     *
+     * @param args {@code [seed [curve.csv]]}
+     * @throws IOException if the CSV file cannot be written
+     */
+    public static void main(String[] args) throws IOException {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
         Run run = train(seed, EPOCHS);
+        if (args.length > 1) {
+            StringBuilder csv = new StringBuilder("epoch,loss\n");
+            for (int e = 0; e <= EPOCHS; e++) {
+                csv.append(e).append(',').append(run.loss()[e]).append('\n');
+            }
+            Files.writeString(Path.of(args[1]), csv);
+        }
         Locale l = Locale.ROOT;
         System.out.printf(l, "2-4-1 sigmoid network, mean BCE, eta = %.1f on the summed loss, seed %d (REFERENCES R2)%n",
                 LEARNING_RATE, seed);

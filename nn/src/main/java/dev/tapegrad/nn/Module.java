@@ -31,6 +31,9 @@ import java.util.function.Function;
  * }
  * Module m = new Sequential(new Linear(4, 3, rng), new Scale(), Module.of("tanh", Tensor::tanh));
  * }</pre>
+ *
+ * <p>Import it by name ({@code import dev.tapegrad.nn.Module;}): with only the wildcard
+ * {@code import dev.tapegrad.nn.*;} the simple name clashes with {@code java.lang.Module}.
  */
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();

@@ -120,6 +120,14 @@ class ActivationsTest {
         Numeric.assertSecondDerivative("normalCdf", in -> Activations.normalCdf(in[0]).sum(), 1e-6, Tensor.vector(-3, -0.5, 0.7, 2.2));
     }
 
+    /** Over the primitive's whole test domain (its metadata): Φ' = φ by the tape and Φ by the Simpson reference. */
+    @Property(tries = 100)
+    void normalCdfOverItsDomain(@ForAll @DoubleRange(min = NormalCdf.LO, max = NormalCdf.HI) double x) {
+        assertEquals(phiIntegral(x), Activations.normalCdf(Tensor.scalar(x)).item(), 1e-13);
+        assertEquals(phi(x), elementwiseDerivative(Activations::normalCdf, x)[0], 1e-16 + 1e-15 * phi(x));
+        assertEquals(-x * phi(x), elementwiseSecondDerivative(Activations::normalCdf, x)[0], 1e-16 + 1e-14 * phi(x));
+    }
+
     static double geluTanh(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
     }
