@@ -59,6 +59,19 @@ class OpGradientPropertiesTest {
         assertAllPassed(results, "seed " + seed);
     }
 
+    /** The other settings of GradCheck run over the whole table too: PyTorch's preset and fast mode. */
+    @Property(tries = 5)
+    void everyOpPassesWithThePytorchPresetAndInFastMode(@ForAll long seed) {
+        RandomGenerator rng = rng(seed);
+        List<OpCatalog.CaseResult> results = new ArrayList<>();
+        for (OpCatalog.Op op : OpCatalog.all()) {
+            results.add(op.newCase(rng).check(rng, GradCheck.Options.pytorch()));
+            results.add(op.newCase(rng).check(rng, GradCheck.Options.defaults().withFast(true).withSeed(seed)));
+        }
+        OP_CASES.addAndGet(results.size());
+        assertAllPassed(results, "seed " + seed);
+    }
+
     @Property(tries = 5)
     void binaryOpsOnEveryRequiredBroadcastPair(@ForAll long seed) {
         RandomGenerator rng = rng(seed);
