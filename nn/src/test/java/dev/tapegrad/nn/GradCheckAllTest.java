@@ -8,8 +8,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The library's {@link GradCheck} (full Jacobians against central differences) on every activation
- * and every loss of nn, at inputs away from the kinks.
+ * The library's {@link GradCheck} on every activation and every loss of nn, at inputs away from the
+ * kinks: full Jacobians against central differences, and second derivatives (the gradient of
+ * ⟨∇f, v⟩ through the recorded backward against central differences).
  */
 class GradCheckAllTest {
 
@@ -39,9 +40,15 @@ class GradCheckAllTest {
             if (!r.passed()) {
                 throw new AssertionError(e.getKey() + ":\n" + r);
             }
+            // second derivatives (0 on the linear pieces of the piecewise-linear ones, which X avoids the kinks of)
+            GradCheck.Result r2 = GradCheck.checkSecondOrder(e.getValue(), X);
+            if (!r2.passed()) {
+                throw new AssertionError(e.getKey() + " (second order):\n" + r2);
+            }
         }
-        // PReLU: both the input and the learned slopes
+        // PReLU: both the input and the learned slopes, and the mixed second derivative ∂²/∂x∂γ
         GradCheck.assertGradients(in -> Activations.prelu(in[0], in[1]), X, Tensor.vector(0.1, 0.2, 0.3, 0.4));
+        GradCheck.assertSecondOrder(in -> Activations.prelu(in[0], in[1]), X, Tensor.vector(0.1, 0.2, 0.3, 0.4));
     }
 
     @Test
@@ -57,14 +64,23 @@ class GradCheckAllTest {
         fs.put("binaryCrossEntropyWithLogits(none)", in -> Losses.binaryCrossEntropyWithLogits(in[0], in[1], Reduction.NONE));
         fs.put("crossEntropy(soft targets)", in -> Losses.crossEntropy(in[0], in[1].abs()));
         for (Map.Entry<String, Function<Tensor[], Tensor>> e : fs.entrySet()) {
-            GradCheck.Result r = GradCheck.check(e.getValue(), X, e.getKey().startsWith("crossEntropy") ? soft : bin);
+            Tensor target = e.getKey().startsWith("crossEntropy") ? soft : bin;
+            GradCheck.Result r = GradCheck.check(e.getValue(), X, target);
             if (!r.passed()) {
                 throw new AssertionError(e.getKey() + ":\n" + r);
+            }
+            GradCheck.Result r2 = GradCheck.checkSecondOrder(e.getValue(), X, target);
+            if (!r2.passed()) {
+                throw new AssertionError(e.getKey() + " (second order):\n" + r2);
             }
         }
         GradCheck.assertGradients(in -> Losses.binaryCrossEntropy(in[0], in[1]), probs, bin);
         GradCheck.assertGradients(in -> Losses.binaryCrossEntropy(in[0], bin, 1e-12, Reduction.SUM), probs);
         GradCheck.assertGradients(in -> Losses.crossEntropy(in[0], labels), X);
         GradCheck.assertGradients(in -> Losses.crossEntropy(in[0], labels, Reduction.NONE, 0.1), X);
+        GradCheck.assertSecondOrder(in -> Losses.binaryCrossEntropy(in[0], in[1]), probs, bin);
+        GradCheck.assertSecondOrder(in -> Losses.binaryCrossEntropy(in[0], bin, 1e-12, Reduction.SUM), probs);
+        GradCheck.assertSecondOrder(in -> Losses.crossEntropy(in[0], labels), X);
+        GradCheck.assertSecondOrder(in -> Losses.crossEntropy(in[0], labels, Reduction.NONE, 0.1), X);
     }
 }
