@@ -334,6 +334,117 @@ public final class GradCheck {
         }
     }
 
+    // ------------------------------------------------------------------ second order and the backward itself
+
+    /**
+     * Checks second derivatives ("gradgrad"): for fixed random vectors {@code v}, the gradient of
+     * {@code h(x) = Σᵢ ⟨∇ᵢ⟨s, fn(x)⟩, vᵢ⟩} computed by differentiating the recorded backward pass
+     * ({@link Tape#createGraph()}) is compared with central differences of {@code h}, where each
+     * evaluation of {@code h} runs an ordinary (first-order) replay. {@code s} is 1 for a scalar
+     * output and a fixed random seed otherwise. This is a Hessian-vector product check for every
+     * input at once.
+     *
+     * <pre>{@code
+     * GradCheck.Result r = GradCheck.checkSecondOrder(in -> in[0].tanh().mul(in[1]).sum(), x, w);
+     * }</pre>
+     */
+    public static Result checkSecondOrder(Options options, Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Objects.requireNonNull(fn, "GradCheck.checkSecondOrder: fn");
+        Tensor[] base = copies(inputs);
+        Tensor y0 = evaluate(fn, base);
+        RandomGenerator rng = rng(options.seed() ^ 0x5EC0DL);
+        Tensor seed = randomLike(rng, y0.shape, y0.rank() == 0);
+        Tensor[] v = new Tensor[base.length];
+        for (int i = 0; i < base.length; i++) {
+            v[i] = randomLike(rng, base[i].shape, false);
+        }
+        Function<Tensor[], Tensor> gradDotV = in -> {
+            Tape current = Tape.current();
+            boolean onOuter = current != null && Tape.isRecording();
+            Tape tape = onOuter ? current : Tape.record(Tape.Option.KEEP);
+            try {
+                Tensor[] xs = new Tensor[in.length];
+                for (int i = 0; i < in.length; i++) {
+                    xs[i] = onOuter && tape.tracks(in[i]) ? in[i] : new Tensor(in[i].data, in[i].shape).requiresGrad(true);
+                }
+                Tensor y = fn.apply(xs.clone());
+                Tensor[] g = (onOuter ? tape.createGraph() : tape.retainGraph()).vjp(y, seed, xs);
+                Tensor h = Tensor.scalar(0.0);
+                for (int i = 0; i < g.length; i++) {
+                    h = h.add(g[i].mul(v[i]).sum());
+                }
+                return h;
+            } finally {
+                if (!onOuter) {
+                    tape.close();
+                }
+            }
+        };
+        Result r = check(options, gradDotV, base);
+        return new Result(options, "second order: gradient of <grad, v> for random v", r.inputShapes, y0.shape.clone(), r.entries());
+    }
+
+    /** {@link #checkSecondOrder(Options, Function, Tensor...)} with {@link Options#defaults()}. */
+    public static Result checkSecondOrder(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        return checkSecondOrder(Options.defaults(), fn, inputs);
+    }
+
+    /** As {@link #checkSecondOrder(Function, Tensor...)}, throwing an AssertionError with the report on failure. */
+    public static void assertSecondOrder(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Result r = checkSecondOrder(fn, inputs);
+        if (!r.passed()) {
+            throw new AssertionError(r.toString());
+        }
+    }
+
+    /**
+     * Checks properties of the backward pass that central differences cannot see: it is linear in
+     * its seed (a zero seed gives exactly zero gradients; twice the seed gives twice the gradients,
+     * to a relative 1e-12) and it is repeatable (two replays give bit-identical gradients). Useful for
+     * a custom {@link DifferentiableFunction}'s backward.
+     */
+    public static Result checkBackward(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Objects.requireNonNull(fn, "GradCheck.checkBackward: fn");
+        Options o = Options.defaults();
+        Tensor[] base = copies(inputs);
+        int[][] shapes = new int[base.length][];
+        for (int i = 0; i < base.length; i++) {
+            shapes[i] = base[i].shape.clone();
+        }
+        Tensor y0 = evaluate(fn, base);
+        Tensor seed = randomLike(rng(o.seed()), y0.shape, false);
+        double[] twice = seed.data.clone();
+        for (int j = 0; j < twice.length; j++) {
+            twice[j] *= 2;
+        }
+        Tensor[][] g = analyticVjps(fn, base, y0.shape,
+                List.of(seed.data, twice, new double[seed.size()], seed.data.clone()));
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < base.length; i++) {
+            for (int k = 0; k < base[i].size(); k++) {
+                int[] element = Anomalies.unravel(k, shapes[i]);
+                double one = g[0][i].data[k];
+                // linearity: gradient for 2·seed against 2·(gradient for seed)
+                entries.add(entry(i, element, null, g[1][i].data[k], 2 * one, 1e-12 * Math.abs(2 * one)));
+                // zero seed: exactly zero
+                entries.add(entry(i, element, null, g[2][i].data[k], 0.0, 0.0));
+                // repeatability: bit-identical replays
+                double again = g[3][i].data[k];
+                entries.add(entry(i, element, null, again, one,
+                        Double.doubleToRawLongBits(again) == Double.doubleToRawLongBits(one) ? Double.MAX_VALUE : -1));
+            }
+        }
+        return new Result(o, "backward: linear in the seed (2x, 0x) and repeatable", shapes, y0.shape.clone(), entries);
+    }
+
+    private static Tensor randomLike(RandomGenerator rng, int[] shape, boolean ones) {
+        double[] d = new double[Shapes.size(shape)];
+        for (int j = 0; j < d.length; j++) {
+            d[j] = ones ? 1.0 : rng.nextGaussian();
+        }
+        return new Tensor(d, shape.clone());
+    }
+
     // ------------------------------------------------------------------ the two modes
 
     private static Result checkElements(Options o, Function<Tensor[], Tensor> fn, Tensor[] base, int[][] shapes,

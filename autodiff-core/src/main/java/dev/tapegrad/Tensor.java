@@ -349,13 +349,25 @@ public final class Tensor {
         return ReduceOps.sum(this, axis, keepDims).div(n);
     }
     /** Maximum of all elements. Gradient: 1/k to each of k tied maxima. */
-    public Tensor max() { return reshape(-1).max(0); }
+    public Tensor max() {
+        if (data.length == 0) {  // refuse before the reshape is recorded
+            throw new IllegalArgumentException("max: tensor of shape " + Shapes.str(shape) + " is empty");
+        }
+        return reshape(-1).max(0);
+    }
     /** Maximum along an axis. Gradient: 1/k to each of k tied maxima, 0 elsewhere. */
     public Tensor max(int axis) { return ReduceOps.max(this, axis, false); }
     /** Maximum along an axis, kept with size 1 if {@code keepDims}. */
     public Tensor max(int axis, boolean keepDims) { return ReduceOps.max(this, axis, keepDims); }
     /** Minimum along an axis ({@code -max(-x)}); ties split as for max. */
-    public Tensor min(int axis) { return neg().max(axis).neg(); }
+    public Tensor min(int axis) {
+        // check here, before neg() is recorded, and name min rather than max in the message
+        int ax = Shapes.axis("min", axis, shape.length);
+        if (shape[ax] == 0) {
+            throw new IllegalArgumentException("min: axis " + axis + " of shape " + Shapes.str(shape) + " is empty");
+        }
+        return neg().max(axis).neg();
+    }
     /**
      * {@code log(Σ exp(x))} along an axis with the max shift. All −Infinity gives −Infinity with
      * gradient 0.
