@@ -22,7 +22,7 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "tapegrad", mixinStandardHelpOptions = true, version = "tapegrad 0.1.0",
         description = "Reverse-mode autodiff for the JVM: train and evaluate networks, check gradients, draw a tape.",
-        subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class, GraphCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TapegradCommand implements Runnable {
 

@@ -91,6 +91,12 @@ class CliTest {
                 new Object[] {List.of("eval", "--model", p("garbage.safetensors")), 1, "garbage.safetensors"},
                 new Object[] {List.of("gradcheck", "--op", "frobnicate"), 2, "--op frobnicate: no such op"},
                 new Object[] {List.of("gradcheck", "--cases", "0"), 2, "--cases 0 must be between 1"},
+                new Object[] {List.of("graph", "--expr", "x +* 2"), 2, "unexpected '*' at position 4"},
+                new Object[] {List.of("graph", "--expr", "frob(x)"), 2, "unknown function 'frob'"},
+                new Object[] {List.of("graph", "--expr", "x @ w", "--var", "x=1,2,3", "--var", "w=1,2:2"), 1,
+                        "matmul: shapes [3] and [2] do not match"},
+                new Object[] {List.of("graph", "--expr", "x", "--var", "x=1,2,3:2x2"), 2, "3 values do not fill shape [2, 2]"},
+                new Object[] {List.of("graph"), 2, "Missing required option: '--expr=EXPR'"},
                 new Object[] {List.of("frobnicate"), 2, "Unmatched argument"});
     }
 
@@ -108,7 +114,7 @@ class CliTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String sub : List.of("train", "eval", "gradcheck")) {
+        for (String sub : List.of("train", "eval", "gradcheck", "graph")) {
             Run r = run(sub, "--help");
             assertEquals(0, r.code(), sub);
             assertTrue(r.out().contains("Usage: tapegrad " + sub), r.out());
@@ -167,5 +173,18 @@ class CliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("ok   tanh"), r.out());
         assertTrue(r.out().contains("1 of 1 ops passed"), r.out());
+    }
+
+    @Test
+    void graphWritesTheTapeAndTheGradients() throws IOException {
+        Run r = run("graph", "--expr", "sum(tanh(x*w + b))", "--var", "x=0.5", "--var", "w=2", "--var", "b=-1",
+                "--out", p("g.dot"));
+        assertEquals(0, r.code(), r.err());
+        String dot = Files.readString(tmp.resolve("g.dot"));
+        assertTrue(dot.startsWith("digraph"), dot);
+        assertTrue(dot.contains("tanh") && dot.contains("mul") && dot.contains("add"), dot);
+        // d/dw tanh(xw + b) = x (1 - tanh^2(xw + b)) = 0.5 at xw + b = 0
+        assertTrue(r.out().contains("/dw = tensor(0.5,"), r.out());
+        assertTrue(r.out().contains("/db = tensor(1,"), r.out());
     }
 }
