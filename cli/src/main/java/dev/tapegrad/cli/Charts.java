@@ -41,10 +41,10 @@ final class Charts {
         for (int i = 0; i < epochs.length; i++) {
             epochs[i] = i + 1;
         }
-        XYChart loss = chart(title + ": loss", "loss");
+        XYChart loss = chart(title + ": loss", "loss", org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         add(loss, "training", epochs, history.loss(), new Color(31, 119, 180));
         add(loss, "validation", epochs, history.valLoss(), new Color(255, 127, 14));
-        XYChart acc = chart(title + ": accuracy", "accuracy");
+        XYChart acc = chart(title + ": accuracy", "accuracy", org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         add(acc, "training", epochs, history.accuracy(), new Color(31, 119, 180));
         add(acc, "validation", epochs, history.valAccuracy(), new Color(255, 127, 14));
 
@@ -66,11 +66,11 @@ final class Charts {
         return out;
     }
 
-    private static XYChart chart(String title, String yTitle) {
+    private static XYChart chart(String title, String yTitle, org.knowm.xchart.style.Styler.LegendPosition legend) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        c.getStyler().setLegendPosition(legend);
         c.getStyler().setMarkerSize(5);
         return c;
     }

@@ -68,7 +68,7 @@ final class ProgressBarCallback implements TrainingCallback {
         lossSum += loss * batchSize;
         seen += batchSize;
         bar.stepBy(batchSize);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / seen));
     }
 
     @Override

@@ -334,11 +334,11 @@ public final class Trainer {
             } else {
                 sinceBest++;
             }
-            if (progress != null) {
-                progress.println(History.summary(record, epochs));
-            }
             for (TrainingCallback c : callbacks) {
                 c.onEpochEnd(record, history);
+            }
+            if (progress != null) {  // after the callbacks, so that a progress bar is closed first
+                progress.println(History.summary(record, epochs));
             }
             boolean stop = patience > 0 && sinceBest >= patience;
             for (TrainingCallback c : callbacks) {
