@@ -187,4 +187,14 @@ class CliTest {
         assertTrue(r.out().contains("/dw = tensor(0.5,"), r.out());
         assertTrue(r.out().contains("/db = tensor(1,"), r.out());
     }
+
+    /** The published default: the embedded digits reach at least 97 % test accuracy with no argument but -q. */
+    @Test
+    void theDefaultRunReaches97PercentOnTheEmbeddedDigits() {
+        Run r = run("train", "-q", "--history=");
+        assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test accuracy ([0-9.]+)%").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(1)) >= 97.0, r.out());
+    }
 }

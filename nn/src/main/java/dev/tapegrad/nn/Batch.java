@@ -23,6 +23,8 @@ public record Batch(Tensor x, int[] labels) implements Targets {
     /**
      * Checks that there is one label per row.
      *
+     * @param x      the inputs, one row per sample
+     * @param labels the class label of each row
      * @throws IllegalArgumentException if the label count differs from the row count
      */
     public Batch {
