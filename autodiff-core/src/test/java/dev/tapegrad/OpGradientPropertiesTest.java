@@ -48,7 +48,7 @@ class OpGradientPropertiesTest {
     }
 
     /** Each try draws new shapes, parameters and values for every entry of the table. */
-    @Property(tries = 25)
+    @Property(tries = 40)
     void everyOpMatchesCentralDifferences(@ForAll long seed) {
         RandomGenerator rng = rng(seed);
         List<OpCatalog.CaseResult> results = new ArrayList<>();
@@ -87,7 +87,7 @@ class OpGradientPropertiesTest {
         assertAllPassed(results, "seed " + seed);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 400)
     void randomExpressionTreesMatchCentralDifferences(@ForAll long seed) {
         RandomGenerator rng = rng(seed);
         int depth = 3 + rng.nextInt(4);
