@@ -46,6 +46,10 @@ public final class MazurNetwork {
     private final Optimizer hiddenSgd = new SGD(hidden.parameters(), LEARNING_RATE);
     private final Optimizer outputSgd = new SGD(output.parameters(), LEARNING_RATE);
 
+    /** A network with the post's initial weights. */
+    public MazurNetwork() {
+    }
+
     /** out_h = σ(i·W1 + b1). */
     Tensor hiddenOut() {
         return hidden.forward(INPUT).add(B1).sigmoid();

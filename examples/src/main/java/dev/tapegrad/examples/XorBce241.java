@@ -37,7 +37,13 @@ public final class XorBce241 {
     /** Learning rate of the published run. */
     public static final double LEARNING_RATE = 0.1;
 
-    /** The result of one training run. */
+    /**
+     * The result of one training run.
+     *
+     * @param seed    the seed of the initial weights
+     * @param loss    mean loss after each epoch, {@code loss[0]} before training
+     * @param outputs the trained network's four outputs
+     */
     public record Run(long seed, double[] loss, double[] outputs) {
         /** Mean BCE after the last epoch. */
         public double finalLoss() {

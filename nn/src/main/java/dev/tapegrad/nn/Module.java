@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -106,20 +108,25 @@ public abstract class Module {
 
     /**
      * Every parameter of this module and its sub-modules, depth-first in registration order, under
-     * dotted names. The map is a read-only snapshot; its tensors are the live parameters.
+     * dotted names; a parameter shared by several sub-modules (weight tying) appears once, under
+     * its first name, as in PyTorch. The map is a read-only snapshot; its tensors are the live
+     * parameters.
      */
     public final Map<String, Tensor> namedParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        collect("", out);
+        collect("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
         return Collections.unmodifiableMap(out);
     }
 
-    private void collect(String prefix, Map<String, Tensor> out) {
+    /** Depth-first; a parameter shared by several sub-modules is listed once, under its first name. */
+    private void collect(String prefix, Map<String, Tensor> out, Set<Tensor> seen) {
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
-            out.put(prefix + e.getKey(), e.getValue());
+            if (seen.add(e.getValue())) {
+                out.put(prefix + e.getKey(), e.getValue());
+            }
         }
         for (Map.Entry<String, Module> e : children.entrySet()) {
-            e.getValue().collect(prefix + e.getKey() + ".", out);
+            e.getValue().collect(prefix + e.getKey() + ".", out, seen);
         }
     }
 

@@ -88,6 +88,15 @@ class ModuleTest {
     }
 
     @Test
+    void aSharedLayerIsListedOnceAndTrainedOnce() {
+        Linear tied = new Linear(2, 2, rng(4));
+        Module net = new Sequential(tied, Activation.tanh(), tied);
+        assertEquals(List.of("0.weight", "0.bias"), List.copyOf(net.namedParameters().keySet()));
+        assertEquals(6, net.parameterCount());
+        new SGD(net.parameters(), 0.1);   // no duplicate
+    }
+
+    @Test
     void customModulesAndLambdaModulesTrainThroughTheTape() {
         Affine a = new Affine();
         Module sq = Module.of("square", Tensor::square);
