@@ -34,6 +34,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "SPEC", description = "digits, iris, idx:DIR or csv:FILE; its test split is used. Default: the data set the model was trained on.")
     String data;
 
+    @Option(names = "--label-column", paramLabel = "N", description = "For csv:FILE: the label column, 0-based, negative from the end. Default: the model's.")
+    Integer labelColumn;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the parallel kernels (default: all cores).")
     Integer threads;
 
@@ -51,7 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         ModelSpec ms = loaded.spec();
         String source = data != null ? data : ms.data();
-        DataSources.TrainTest tt = TrainCommand.loadData(source);
+        DataSources.TrainTest tt = TrainCommand.loadData(source, labelColumn != null ? labelColumn : ms.labelColumn());
         Dataset test = ms.preprocessing().apply(tt.test());
         int[] sizes = ms.sizes();
         if (test.featureCount() != sizes[0]) {

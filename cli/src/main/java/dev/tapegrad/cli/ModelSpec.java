@@ -31,9 +31,10 @@ import java.util.stream.Collectors;
  * @param preprocessing    the feature scaling
  * @param classNames       the class names
  * @param data             the data specification it was trained on
+ * @param labelColumn      the label column of a CSV data set (-1: the last)
  */
 record ModelSpec(int[] sizes, String activation, String outputActivation, String init, Preprocessing preprocessing,
-                 List<String> classNames, String data) {
+                 List<String> classNames, String data, int labelColumn) {
 
     /** The largest width accepted for a layer. */
     static final int MAX_WIDTH = 1 << 20;
@@ -162,6 +163,7 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         meta.put("init", init);
         meta.put("classes", String.join("\u001f", classNames));
         meta.put("data", data);
+        meta.put("label_column", Integer.toString(labelColumn));
         preprocessing.writeTo(meta);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
@@ -201,11 +203,20 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         }
         ModelSpec spec = new ModelSpec(sizes, meta.getOrDefault("activation", "relu"),
                 meta.getOrDefault("output_activation", "none"), "default",
-                Preprocessing.readFrom(meta, file.toString()), classes, meta.getOrDefault("data", "digits"));
+                Preprocessing.readFrom(meta, file.toString()), classes, meta.getOrDefault("data", "digits"),
+                labelColumn(meta.getOrDefault("label_column", "-1"), file));
         Module model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
         model.load(file);
         model.eval();
         return new Loaded(spec, model);
+    }
+
+    private static int labelColumn(String text, Path file) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException(file + ": label column '" + text + "' is not a whole number");
+        }
     }
 
     /** A model read from a file. @param spec its description @param model the network with the saved weights */

@@ -57,6 +57,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "digits (embedded, default), iris (embedded), idx:DIR (MNIST layout: train-*, t10k-*), csv:FILE (label in the last column). Default: ${DEFAULT-VALUE}.")
     String data;
 
+    @Option(names = "--label-column", paramLabel = "N", defaultValue = "-1",
+            description = "For csv:FILE: the label column, 0-based; negative counts from the end. Default: ${DEFAULT-VALUE} (the last).")
+    int labelColumn;
+
     @Option(names = "--layers", paramLabel = "W1,W2,..", defaultValue = DEFAULT_LAYERS,
             description = "Hidden layer widths, comma-separated ('none' for a linear model). Default: ${DEFAULT-VALUE}.")
     String layers;
@@ -140,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkArguments();
         PrintWriter out = spec.commandLine().getOut();
 
-        DataSources.TrainTest tt = loadData(data);
+        DataSources.TrainTest tt = loadData(data, labelColumn);
         Dataset train = tt.train();
         Dataset validation = null;
         if (valFraction > 0) {
@@ -175,7 +179,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         int classes = Math.max(train.classCount(), test.classCount());
         ModelSpec modelSpec = new ModelSpec(ModelSpec.sizes(train.featureCount(), ModelSpec.parseHidden(layers), classes),
-                activation, outputActivation, init, prep, classNames(tt, classes), data);
+                activation, outputActivation, init, prep, classNames(tt, classes), data, labelColumn);
         modelSpec.checkFits();
         RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         Module model = modelSpec.build(rng);
@@ -305,9 +309,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Loads a data specification, turning file problems into one-line errors. */
-    static DataSources.TrainTest loadData(String spec) {
+    static DataSources.TrainTest loadData(String spec, int labelColumn) {
         try {
-            return DataSources.load(spec);
+            return DataSources.load(spec, labelColumn);
         } catch (DataFileException e) {
             throw new CliException(e.getMessage());
         } catch (IllegalArgumentException e) {

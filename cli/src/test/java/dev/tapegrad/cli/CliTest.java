@@ -197,4 +197,47 @@ class CliTest {
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(1)) >= 97.0, r.out());
     }
+
+    @Test
+    void csvWithAHeaderAndTheLabelFirstTrainsAndEvaluates() throws IOException {
+        StringBuilder csv = new StringBuilder("species,a,b\n");
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 60; i++) {
+            String name = i % 2 == 0 ? "left" : "right";
+            double centre = i % 2 == 0 ? -2 : 2;
+            csv.append(name).append(',').append(centre + r.nextGaussian() * 0.3).append(',').append(r.nextGaussian()).append('\n');
+        }
+        write("two.csv", csv.toString().getBytes());
+        Run t = run("train", "--data", "csv:" + p("two.csv"), "--label-column", "0", "--layers", "4", "--epochs", "30", "--lr", "0.05",
+                "--save", p("two.safetensors"), "--history=", "-q");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("test accuracy 100.00% (12/12)"), t.out());
+        Run e = run("eval", "--model", p("two.safetensors"));
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("left") && e.out().contains("test accuracy 100.00% (12/12)"), e.out());
+    }
+
+    /** The shared data folder beside the repository (CI clones it next to the repository), if present. */
+    static java.util.Optional<Path> sharedData(String name) {
+        Path dir = Path.of("").toAbsolutePath();
+        for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
+            for (Path candidate : List.of(dir.resolve("shared/data/" + name), dir.resolveSibling("shared").resolve("data/" + name))) {
+                if (Files.isDirectory(candidate)) {
+                    return java.util.Optional.of(candidate);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Test
+    void trainsOnTheRealMnist10kIdxFiles() {
+        Path dir = sharedData("mnist-10k").orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "shared data folder mnist-10k not found");
+        Run r = run("train", "--data", "idx:" + dir, "--layers", "32", "--epochs", "1", "--batch", "64", "--history=", "-q");
+        assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("test accuracy ([0-9.]+)% \\(\\d+/2000\\)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(1)) > 80, "one epoch of a small MLP already beats 80 %: " + r.out());
+    }
 }

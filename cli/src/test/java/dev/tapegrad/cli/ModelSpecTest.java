@@ -25,7 +25,7 @@ class ModelSpecTest {
     @Test
     void saveThenLoadGivesTheSamePredictionsAndScaling() throws IOException {
         Preprocessing prep = new Preprocessing("standard", new double[] {1, 2, 3}, new double[] {0.5, 2, 4});
-        ModelSpec spec = new ModelSpec(new int[] {3, 7, 4}, "tanh", "none", "he", prep, List.of("a", "b", "c", "d"), "csv:x.csv");
+        ModelSpec spec = new ModelSpec(new int[] {3, 7, 4}, "tanh", "none", "he", prep, List.of("a", "b", "c", "d"), "csv:x.csv", 0);
         Module model = spec.build(RandomGeneratorFactory.of("L64X128MixRandom").create(3));
         Path file = tmp.resolve("m.safetensors");
         spec.save(model, file);
@@ -37,6 +37,7 @@ class ModelSpecTest {
         assertEquals("tanh", loaded.spec().activation());
         assertEquals(List.of("a", "b", "c", "d"), loaded.spec().classNames());
         assertEquals("csv:x.csv", loaded.spec().data());
+        assertEquals(0, loaded.spec().labelColumn());
         assertArrayEquals(prep.shift(), loaded.spec().preprocessing().shift());
         assertArrayEquals(prep.scale(), loaded.spec().preprocessing().scale());
         Dataset d = new Dataset("d", new double[] {2, 4, 7}, new int[] {3}, new int[] {0}, Dataset.numberedClasses(1));
@@ -46,7 +47,7 @@ class ModelSpecTest {
     @Test
     void aTruncatedModelFileIsReportedNotLoaded() throws IOException {
         ModelSpec spec = new ModelSpec(new int[] {2, 2}, "relu", "none", "default",
-                new Preprocessing("none", new double[0], new double[0]), List.of("0", "1"), "iris");
+                new Preprocessing("none", new double[0], new double[0]), List.of("0", "1"), "iris", -1);
         Path file = tmp.resolve("t.safetensors");
         spec.save(spec.build(RandomGeneratorFactory.of("L64X128MixRandom").create(1)), file);
         byte[] bytes = Files.readAllBytes(file);

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  *   <li>{@code digits} (the default): the embedded UCI digits, a fixed stratified 80/20 split;</li>
  *   <li>{@code iris}: the embedded Iris set, a fixed stratified 80/20 split;</li>
  *   <li>{@code idx:DIR}: MNIST-style IDX files in {@code DIR}, {@code train-*} and {@code t10k-*};</li>
- *   <li>{@code csv:FILE}: a CSV file (header detected, label in the last column), a fixed
+ *   <li>{@code csv:FILE}: a CSV file (header detected, label in the last column unless told
+ *       otherwise), a fixed
  *       stratified 80/20 split.</li>
  * </ul>
  *
@@ -52,6 +53,21 @@ public final class DataSources {
      * @throws IllegalArgumentException if the specification is not one of the four forms
      */
     public static TrainTest load(String spec) throws DataFileException {
+        return load(spec, -1);
+    }
+
+    /**
+     * Loads the training and test sets named by a specification, with the label of a CSV file in
+     * the given column.
+     *
+     * @param spec        {@code digits}, {@code iris}, {@code idx:DIR} or {@code csv:FILE}
+     * @param labelColumn the label column of a CSV file, 0-based; negative counts from the end
+     *                    (-1, the last column, is the default); ignored for the other forms
+     * @return the two sets, raw (not yet scaled; IDX pixels are already in [0, 1])
+     * @throws DataFileException        if a file is missing or corrupt
+     * @throws IllegalArgumentException if the specification is not one of the four forms
+     */
+    public static TrainTest load(String spec, int labelColumn) throws DataFileException {
         String s = spec.trim();
         if (s.equals("digits")) {
             Dataset.Split split = EmbeddedDatasets.digits().split(TEST_FRACTION, TEST_SPLIT_SEED);
@@ -67,7 +83,7 @@ public final class DataSources {
         }
         if (s.startsWith("csv:") && s.length() > 4) {
             Path file = Path.of(s.substring(4));
-            Dataset all = readCsvDetectingHeader(file);
+            Dataset all = readCsvDetectingHeader(file, labelColumn);
             Dataset.Split split;
             try {
                 split = all.split(TEST_FRACTION, TEST_SPLIT_SEED);
@@ -80,19 +96,23 @@ public final class DataSources {
     }
 
     /** A first line whose cells are not all numbers (label column aside) is a header. */
-    private static Dataset readCsvDetectingHeader(Path file) throws DataFileException {
+    private static Dataset readCsvDetectingHeader(Path file, int labelColumn) throws DataFileException {
         byte[] bytes = IdxReader.readAll(file);
         String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
         String[] cells = first.split(",", -1);
+        int label = labelColumn < 0 ? cells.length + labelColumn : labelColumn;
         boolean header = false;
-        for (int i = 0; i < cells.length - 1; i++) {
+        for (int i = 0; i < cells.length; i++) {
+            if (i == label) {
+                continue;
+            }
             try {
                 Double.parseDouble(cells[i].trim());
             } catch (NumberFormatException e) {
                 header = true;
             }
         }
-        return CsvReader.builder().header(header).labelColumn(-1).build().parse(bytes, file).dataset();
+        return CsvReader.builder().header(header).labelColumn(labelColumn).build().parse(bytes, file).dataset();
     }
 }
