@@ -51,7 +51,12 @@ final class Expression {
         return t;
     }
 
-    /** The variable names an expression uses, in order of first use, without evaluating it. */
+    /**
+     * The variable names an expression uses, in order of first use, without evaluating it.
+     *
+     * @param text the expression
+     * @return every name that is not followed by '(' (a function call)
+     */
     static java.util.List<String> variableNames(String text) {
         java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z_0-9]*").matcher(text);
