@@ -95,7 +95,8 @@ public final class SafeTensors {
         Path target = file.toAbsolutePath();
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, target.getFileName().toString(), ".tmp");
+        // Not createTempFile: its owner-only permissions would pass to the model file.
+        Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.write(tmp, buf.array());
             try {
