@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>A tensor's values never change through the public API: every op returns a new tensor, and
  * arrays passed in are copied. Broadcasting follows numpy; axes may be negative (-1 is the last).
- * Inside {@link Tape#record()} the ops on tensors that want gradients are recorded so that
+ * Inside {@link Tape#record(Tape.Option...)} the ops on tensors that want gradients are recorded so that
  * {@link Tape#backward} can replay them.
  *
  * <pre>{@code

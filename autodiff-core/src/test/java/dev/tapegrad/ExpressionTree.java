@@ -24,6 +24,26 @@ final class ExpressionTree {
     /** Largest number of elements a node may have, to keep the checks small. */
     private static final int MAX_NODE_SIZE = 36;
 
+    /** A random DAG and leaf values at which it is well conditioned (away from kinks and ties). */
+    record Drawn(ExpressionTree tree, Tensor[] leaves) {}
+
+    /**
+     * Draws random DAGs of the given depth and leaf values until the values are at least
+     * {@code margin} from every non-smooth point; fails the test after 20 × 20 attempts.
+     */
+    static Drawn drawWellConditioned(RandomGenerator rng, int depth, double margin, String context) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ExpressionTree tree = random(rng, depth);
+            for (int draw = 0; draw < 20; draw++) {
+                Tensor[] leaves = tree.sampleLeaves(rng);
+                if (tree.wellConditioned(leaves, margin)) {
+                    return new Drawn(tree, leaves);
+                }
+            }
+        }
+        throw new AssertionError(context + ": no well-conditioned expression DAG of depth " + depth + " in 20 attempts");
+    }
+
     /** A random DAG whose root is exactly {@code depth} ops above the leaves. */
     static ExpressionTree random(RandomGenerator rng, int depth) {
         int[] base = OpCatalog.shape(rng, rng.nextInt(3), 3);

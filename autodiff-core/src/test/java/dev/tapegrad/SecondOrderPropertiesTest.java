@@ -46,23 +46,13 @@ class SecondOrderPropertiesTest {
     void randomExpressionTreesHaveRightSecondDerivatives(@ForAll long seed) {
         RandomGenerator rng = OpGradientPropertiesTest.rng(seed);
         int depth = 3 + rng.nextInt(4);
-        for (int attempt = 0; attempt < 20; attempt++) {
-            ExpressionTree tree = ExpressionTree.random(rng, depth);
-            for (int draw = 0; draw < 20; draw++) {
-                Tensor[] leaves = tree.sampleLeaves(rng);
-                if (!tree.wellConditioned(leaves, OpCatalog.SMOOTH_MARGIN)) {
-                    continue;
-                }
-                GradCheck.Result r = GradCheck.checkSecondOrder(tree.fn(), leaves);
-                TREE_CASES.incrementAndGet();
-                if (!r.passed()) {
-                    fail("expression DAG of depth " + tree.depth() + " (seed " + seed + "):\n" + tree + r
-                            + "\n  leaves: " + Arrays.toString(leaves));
-                }
-                return;
-            }
+        ExpressionTree.Drawn d = ExpressionTree.drawWellConditioned(rng, depth, OpCatalog.SMOOTH_MARGIN, "seed " + seed);
+        GradCheck.Result r = GradCheck.checkSecondOrder(d.tree().fn(), d.leaves());
+        TREE_CASES.incrementAndGet();
+        if (!r.passed()) {
+            fail("expression DAG of depth " + d.tree().depth() + " (seed " + seed + "):\n" + d.tree() + r
+                    + "\n  leaves: " + Arrays.toString(d.leaves()));
         }
-        fail("seed " + seed + ": no well-conditioned expression DAG of depth " + depth + " in 20 attempts");
     }
 
     @Example

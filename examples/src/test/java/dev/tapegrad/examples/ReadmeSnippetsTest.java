@@ -31,6 +31,8 @@ class ReadmeSnippetsTest {
             "import dev.tapegrad.*;",
             importIfPresent("dev.tapegrad.nn"),
             importIfPresent("dev.tapegrad.nn.data"),
+            // a single-type import, so that Module is not ambiguous with java.lang.Module
+            importIfPresent("dev.tapegrad.nn") .isEmpty() ? "" : "import dev.tapegrad.nn.Module;",
             "import java.nio.file.*;",
             "import java.util.*;",
             "import java.util.function.*;",

@@ -1,0 +1,225 @@
+package dev.tapegrad.nn;
+
+import dev.tapegrad.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A differentiable building block: a function of a tensor with named parameters (leaves that want
+ * gradients) and sub-modules, and a training/evaluation mode (for {@link Dropout} and the like).
+ *
+ * <p>Parameters are registered once, in the constructor, and keep their identity for the module's
+ * life: optimizers and {@link #load(Path)} update their values in place through
+ * {@link Tensor#leafValues()}. {@link #namedParameters()} lists them depth-first in registration
+ * order with dotted names ({@code "0.weight"}, {@code "0.bias"}, ...), like PyTorch's
+ * {@code state_dict}, so the order is stable from run to run.
+ *
+ * <p>A custom module is a subclass that registers its parameters and writes {@code forward} with
+ * Tensor ops:
+ *
+ * <pre>{@code
+ * class Scale extends Module {
+ *     private final Tensor gain = registerParameter("gain", Tensor.ones(3));
+ *     @Override public Tensor forward(Tensor x) { return x.mul(gain); }
+ * }
+ * Module m = new Sequential(new Linear(4, 3, rng), new Scale(), Module.of("tanh", Tensor::tanh));
+ * }</pre>
+ *
+ * <p>Import it by name ({@code import dev.tapegrad.nn.Module;}): with only the wildcard
+ * {@code import dev.tapegrad.nn.*;} the simple name clashes with {@code java.lang.Module}.
+ */
+public abstract class Module {
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Applies the module to {@code input}. Recorded on the current tape like any Tensor op. */
+    public abstract Tensor forward(Tensor input);
+
+    /**
+     * A stateless module from a function of Tensor ops, e.g. {@code Module.of("swish", x ->
+     * x.mul(x.sigmoid()))}.
+     *
+     * @param name shown by {@link #toString()}
+     */
+    public static Module of(String name, Function<Tensor, Tensor> function) {
+        Objects.requireNonNull(function, "Module.of: function is null");
+        return new Module() {
+            @Override
+            public Tensor forward(Tensor input) {
+                return function.apply(input);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /**
+     * Registers {@code value} as a trainable parameter under {@code name}, marks it as wanting
+     * gradients and returns it (so it can initialise a field).
+     *
+     * @throws IllegalArgumentException if the name is empty, contains a dot or is already taken,
+     *                                  or if {@code value} is not a leaf
+     */
+    protected final Tensor registerParameter(String name, Tensor value) {
+        checkName(name);
+        Objects.requireNonNull(value, "registerParameter: value of '" + name + "' is null");
+        if (!value.isLeaf()) {
+            throw new IllegalArgumentException("registerParameter: '" + name
+                    + "' is the output of a recorded op; a parameter must be a leaf (use detach())");
+        }
+        value.requiresGrad(true);
+        parameters.put(name, value);
+        return value;
+    }
+
+    /** Registers a sub-module whose parameters appear under {@code name + "."}; returns it. */
+    protected final <M extends Module> M registerModule(String name, M module) {
+        checkName(name);
+        Objects.requireNonNull(module, "registerModule: module '" + name + "' is null");
+        if (module == this) {
+            throw new IllegalArgumentException("registerModule: a module cannot contain itself");
+        }
+        children.put(name, module);
+        module.train(training);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("register: name '" + name + "' must be non-empty and contain no '.'");
+        }
+        if (parameters.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("register: name '" + name + "' is already used in " + getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Every parameter of this module and its sub-modules, depth-first in registration order, under
+     * dotted names; a parameter shared by several sub-modules (weight tying) appears once, under
+     * its first name, as in PyTorch. The map is a read-only snapshot; its tensors are the live
+     * parameters.
+     */
+    public final Map<String, Tensor> namedParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Depth-first; a parameter shared by several sub-modules is listed once, under its first name. */
+    private void collect(String prefix, Map<String, Tensor> out, Set<Tensor> seen) {
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            if (seen.add(e.getValue())) {
+                out.put(prefix + e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collect(prefix + e.getKey() + ".", out, seen);
+        }
+    }
+
+    /** The parameters in the order of {@link #namedParameters()}, for an {@link Optimizer}. */
+    public final List<Tensor> parameters() {
+        return List.copyOf(new ArrayList<>(namedParameters().values()));
+    }
+
+    /** The sub-modules registered directly in this one, by name, in registration order. */
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** Total number of scalar parameters. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor p : namedParameters().values()) {
+            n += p.size();
+        }
+        return n;
+    }
+
+    /** Clears the accumulated gradient of every parameter. */
+    public final void zeroGrad() {
+        for (Tensor p : namedParameters().values()) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Sets training ({@code true}) or evaluation mode here and in every sub-module; returns this. */
+    public Module train(boolean on) {
+        training = on;
+        for (Module child : children.values()) {
+            child.train(on);
+        }
+        return this;
+    }
+
+    /** Training mode (the default): dropout active. Returns this. */
+    public final Module train() {
+        return train(true);
+    }
+
+    /** Evaluation mode: dropout is the identity. Returns this. */
+    public final Module eval() {
+        return train(false);
+    }
+
+    /** True in training mode. */
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /**
+     * Writes the parameters to {@code file} in the safetensors format (dtype F64, little-endian),
+     * readable by PyTorch's and NumPy's safetensors tools.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public final void save(Path file) throws IOException {
+        SafeTensors.write(file, namedParameters(), Map.of("format", "tapegrad", "module", getClass().getSimpleName()));
+    }
+
+    /**
+     * Reads parameters saved by {@link #save(Path)} into this module, in place. The file must hold
+     * exactly this module's parameter names with the same shapes; everything is checked before any
+     * parameter is written, so on a corrupt, truncated or mismatched file this module is left
+     * untouched.
+     *
+     * @throws IOException if the file cannot be read, or is not a valid safetensors file matching
+     *                     this module (the message names the file and the problem)
+     */
+    public final void load(Path file) throws IOException {
+        Map<String, Tensor> mine = namedParameters();
+        Map<String, double[]> values = SafeTensors.readMatching(file, mine);
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            double[] src = values.get(e.getKey());
+            System.arraycopy(src, 0, e.getValue().leafValues(), 0, src.length);
+        }
+    }
+
+    /** The class name and, for containers, the children, e.g. {@code Sequential(Linear(2, 4), sigmoid)}. */
+    @Override
+    public String toString() {
+        if (children.isEmpty()) {
+            return getClass().getSimpleName();
+        }
+        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+        boolean first = true;
+        for (Module m : children.values()) {
+            sb.append(first ? "" : ", ").append(m);
+            first = false;
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.tapegrad.nn;
+
+import dev.tapegrad.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Updates parameters (leaves that want gradients) from their accumulated gradients, in place
+ * through {@link Tensor#leafValues()} with plain loops, like PyTorch's {@code optimizer.step()}
+ * under {@code no_grad}. Parameters without a gradient are skipped.
+ *
+ * <p>Gradient clipping is applied inside {@link #step()}, to the gradients the update sees
+ * (the stored {@code grad()} tensors are left unchanged): {@link #clipGradNorm(double)} scales all
+ * gradients together so that their global L2 norm is at most the limit (PyTorch's
+ * {@code clip_grad_norm_}), {@link #clipGradValue(double)} clamps each element (PyTorch's
+ * {@code clip_grad_value_}); value clipping comes first when both are set.
+ *
+ * <pre>{@code
+ * Optimizer opt = new Adam(model.parameters(), 1e-3).clipGradNorm(1.0);
+ * try (Tape tape = Tape.record()) { tape.backward(loss(model)); }
+ * opt.step();
+ * opt.zeroGrad();
+ * }</pre>
+ */
+public abstract class Optimizer {
+    private final String name;
+    private final List<Tensor> params;
+    private double learningRate;
+    private double maxNorm = Double.POSITIVE_INFINITY;
+    private double maxValue = Double.POSITIVE_INFINITY;
+    private int steps;
+    private double lastGradNorm = Double.NaN;
+    private double[][] scratch;
+
+    /**
+     * @throws IllegalArgumentException if a parameter is not a leaf that wants gradients, appears
+     *                                  twice, or the learning rate is negative or not finite
+     */
+    protected Optimizer(String name, List<Tensor> parameters, double learningRate) {
+        this.name = name;
+        Map<Tensor, Boolean> seen = new IdentityHashMap<>();
+        List<Tensor> ps = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor p = parameters.get(i);
+            if (p == null || !p.isLeaf() || !p.requiresGrad()) {
+                throw new IllegalArgumentException(name + ": parameter " + i
+                        + " must be a leaf that wants gradients (Tensor.requiresGrad(true))");
+            }
+            if (seen.put(p, Boolean.TRUE) != null) {
+                throw new IllegalArgumentException(name + ": parameter " + i + " appears twice");
+            }
+            ps.add(p);
+        }
+        this.params = Collections.unmodifiableList(ps);
+        setLearningRate(learningRate);
+    }
+
+    /** The parameters this optimizer updates, in the order given. */
+    public final List<Tensor> parameters() {
+        return params;
+    }
+
+    /** The current learning rate. */
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /**
+     * Sets the learning rate used by the next steps (what a {@link LearningRateSchedule} drives).
+     *
+     * @throws IllegalArgumentException if it is negative or not finite
+     */
+    public final void setLearningRate(double rate) {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException(name + ": learning rate " + rate + " must be finite and non-negative");
+        }
+        this.learningRate = rate;
+    }
+
+    /**
+     * Clips the global L2 norm of the gradients to {@code maxNorm} in every later step
+     * (scale by maxNorm / (norm + 1e−6) when norm &gt; maxNorm, as PyTorch). Returns this.
+     */
+    public Optimizer clipGradNorm(double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException(name + ": clipGradNorm limit " + maxNorm + " must be positive");
+        }
+        this.maxNorm = maxNorm;
+        return this;
+    }
+
+    /** Clamps every gradient element to [−maxValue, maxValue] in every later step. Returns this. */
+    public Optimizer clipGradValue(double maxValue) {
+        if (!(maxValue > 0)) {
+            throw new IllegalArgumentException(name + ": clipGradValue limit " + maxValue + " must be positive");
+        }
+        this.maxValue = maxValue;
+        return this;
+    }
+
+    /** Number of steps taken so far. */
+    public final int stepCount() {
+        return steps;
+    }
+
+    /**
+     * The global L2 norm of the gradients seen by the last step, before norm clipping (after value
+     * clipping); NaN before the first step.
+     */
+    public final double lastGradNorm() {
+        return lastGradNorm;
+    }
+
+    /** Applies one update to every parameter that has a gradient. */
+    public final void step() {
+        int n = params.size();
+        double[][] grads = new double[n][];
+        boolean clip = maxNorm != Double.POSITIVE_INFINITY || maxValue != Double.POSITIVE_INFINITY;
+        if (clip && scratch == null) {
+            scratch = new double[n][];
+        }
+        double sumSq = 0;
+        for (int i = 0; i < n; i++) {
+            Tensor g = params.get(i).grad();
+            if (g == null) {
+                continue;
+            }
+            double[] gv = g.isLeaf() ? g.leafValues() : g.toArray();
+            if (clip) {
+                // Copy: a gradient array may be shared with another tensor, so it is never written.
+                if (scratch[i] == null || scratch[i].length != gv.length) {
+                    scratch[i] = new double[gv.length];
+                }
+                double[] s = scratch[i];
+                for (int k = 0; k < gv.length; k++) {
+                    s[k] = Math.max(-maxValue, Math.min(maxValue, gv[k]));
+                }
+                gv = s;
+            }
+            for (double v : gv) {
+                sumSq += v * v;
+            }
+            grads[i] = gv;
+        }
+        double norm = Math.sqrt(sumSq);
+        lastGradNorm = norm;
+        if (norm > maxNorm) {
+            double scale = maxNorm / (norm + 1e-6);
+            for (double[] gv : grads) {
+                if (gv != null) {
+                    for (int k = 0; k < gv.length; k++) {
+                        gv[k] *= scale;
+                    }
+                }
+            }
+        }
+        steps++;
+        for (int i = 0; i < n; i++) {
+            if (grads[i] != null) {
+                update(i, params.get(i).leafValues(), grads[i]);
+            }
+        }
+    }
+
+    /**
+     * Updates parameter {@code index} in place. {@code step} counts from 1 ({@link #stepCount()}).
+     *
+     * @param index position of the parameter in {@link #parameters()} (for per-parameter state)
+     * @param w     the parameter's values, to be updated in place
+     * @param g     its gradient (after clipping); read only
+     */
+    protected abstract void update(int index, double[] w, double[] g);
+
+    /** Per-parameter state arrays of the parameters' sizes, zero-filled, created on first use. */
+    protected final double[] state(double[][] table, int index) {
+        if (table[index] == null) {
+            table[index] = new double[params.get(index).size()];
+        }
+        return table[index];
+    }
+
+    /** Forgets the gradient of every parameter. */
+    public final void zeroGrad() {
+        for (Tensor p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    /** Global L2 norm of the parameters' gradients (missing gradients count as zero). */
+    public static double gradNorm(List<Tensor> parameters) {
+        double s = 0;
+        for (Tensor p : parameters) {
+            Tensor g = p.grad();
+            if (g != null) {
+                for (double v : g.isLeaf() ? g.leafValues() : g.toArray()) {
+                    s += v * v;
+                }
+            }
+        }
+        return Math.sqrt(s);
+    }
+
+    static void checkNonNegative(String name, String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + ": " + what + " " + v + " must be finite and non-negative");
+        }
+    }
+
+    static void checkBeta(String name, String what, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(name + ": " + what + " " + v + " must be in [0, 1)");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + "(lr=" + learningRate + ", " + params.size() + " parameters"
+                + (maxNorm < Double.POSITIVE_INFINITY ? ", clipNorm=" + maxNorm : "")
+                + (maxValue < Double.POSITIVE_INFINITY ? ", clipValue=" + maxValue : "") + ")";
+    }
+}
