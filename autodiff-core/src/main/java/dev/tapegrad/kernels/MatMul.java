@@ -70,15 +70,14 @@ public final class MatMul {
         if (m == 0 || n == 0) {
             return;
         }
-        Arrays.fill(c, cOff, cOff + m * n, 0.0);
-        if (k == 0) {
-            return;
-        }
         long work = (long) m * n * k;
-        if (work <= SMALL) {
-            small(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+        if (k == 0 || work <= SMALL) {
+            Arrays.fill(c, cOff, cOff + m * n, 0.0);
+            if (k > 0) {
+                small(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+            }
         } else {
-            blocked(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);
+            blocked(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n);  // writes every element of C
         }
     }
 
@@ -202,6 +201,7 @@ public final class MatMul {
         double[] ap = buffer(0, roundUp(mcb, MR) * kc);
         packA(a, aOff, transA, m, k, ic, mcb, pc, kc, ap);
         boolean vector = useVector;
+        boolean load = pc > 0;  // the first depth block starts each tile from +0.0 instead of reading C
         for (int jr = j0; jr < j0 + width; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bo = bpOff + (jr / NR) * kc * NR;
@@ -210,15 +210,17 @@ public final class MatMul {
                 int ao = (ir / MR) * kc * MR;
                 int co = cOff + (ic + ir) * n + jc + jr;
                 if (mr == MR && nr == NR) {
-                    micro(vector, kc, ap, ao, bp, bo, c, co, n);
+                    micro(vector, kc, ap, ao, bp, bo, c, co, n, load);
                 } else {
                     // edge tile: run the full kernel on a scratch tile, keep the valid part
                     double[] tile = buffer(2, MR * NR);
-                    Arrays.fill(tile, 0, MR * NR, 0.0);
-                    for (int r = 0; r < mr; r++) {
-                        System.arraycopy(c, co + r * n, tile, r * NR, nr);
+                    if (load) {
+                        Arrays.fill(tile, 0, MR * NR, 0.0);
+                        for (int r = 0; r < mr; r++) {
+                            System.arraycopy(c, co + r * n, tile, r * NR, nr);
+                        }
                     }
-                    micro(vector, kc, ap, ao, bp, bo, tile, 0, NR);
+                    micro(vector, kc, ap, ao, bp, bo, tile, 0, NR, load);
                     for (int r = 0; r < mr; r++) {
                         System.arraycopy(tile, r * NR, c, co + r * n, nr);
                     }
@@ -228,27 +230,33 @@ public final class MatMul {
     }
 
     private static void micro(boolean vector, int kc, double[] ap, int ao, double[] bp, int bo,
-                              double[] c, int co, int ldc) {
+                              double[] c, int co, int ldc, boolean load) {
         if (vector) {
-            VectorKernel.kernel(kc, ap, ao, bp, bo, c, co, ldc);
+            VectorKernel.kernel(kc, ap, ao, bp, bo, c, co, ldc, load);
         } else {
-            scalarKernel(kc, ap, ao, bp, bo, c, co, ldc);
+            scalarKernel(kc, ap, ao, bp, bo, c, co, ldc, load);
         }
     }
 
     /**
      * The scalar micro-kernel: {@code C[r, j] = fma(A-strip[p, r], B-strip[p, j], C[r, j])} for
-     * p = 0..kc−1, onto the tile's current values. It walks the 6×8 tile as four 3×4 sub-tiles whose
+     * p = 0..kc−1, onto the tile's current values (from +0.0 when {@code load} is false). It walks the 6×8 tile as four 3×4 sub-tiles whose
      * twelve accumulators stay in registers (the JIT does not vectorise Math.fma, so this is what
      * keeps both FMA units busy without the Vector API).
      */
-    static void scalarKernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
+    static void scalarKernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc,
+                             boolean load) {
         for (int r0 = 0; r0 < MR; r0 += 3) {
             for (int j0 = 0; j0 < NR; j0 += 4) {
                 int q0 = co + r0 * ldc + j0, q1 = q0 + ldc, q2 = q1 + ldc;
-                double c00 = c[q0], c01 = c[q0 + 1], c02 = c[q0 + 2], c03 = c[q0 + 3];
-                double c10 = c[q1], c11 = c[q1 + 1], c12 = c[q1 + 2], c13 = c[q1 + 3];
-                double c20 = c[q2], c21 = c[q2 + 1], c22 = c[q2 + 2], c23 = c[q2 + 3];
+                double c00 = 0.0, c01 = 0.0, c02 = 0.0, c03 = 0.0;
+                double c10 = 0.0, c11 = 0.0, c12 = 0.0, c13 = 0.0;
+                double c20 = 0.0, c21 = 0.0, c22 = 0.0, c23 = 0.0;
+                if (load) {
+                    c00 = c[q0]; c01 = c[q0 + 1]; c02 = c[q0 + 2]; c03 = c[q0 + 3];
+                    c10 = c[q1]; c11 = c[q1 + 1]; c12 = c[q1 + 2]; c13 = c[q1 + 3];
+                    c20 = c[q2]; c21 = c[q2 + 1]; c22 = c[q2 + 2]; c23 = c[q2 + 3];
+                }
                 int aBase = ao + r0, bBase = bo + j0;
                 for (int p = 0; p < kc; p++) {
                     int a = aBase + p * MR, b = bBase + p * NR;  // indices linear in p: bounds checks hoisted

@@ -18,14 +18,25 @@ final class VectorKernel {
         return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
     }
 
-    static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc) {
+    /** With {@code load} false the tile starts from +0.0 (the first depth block) and C is only written. */
+    static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         int r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        DoubleVector c00 = DoubleVector.fromArray(S, c, co), c01 = DoubleVector.fromArray(S, c, co + 4);
-        DoubleVector c10 = DoubleVector.fromArray(S, c, r1), c11 = DoubleVector.fromArray(S, c, r1 + 4);
-        DoubleVector c20 = DoubleVector.fromArray(S, c, r2), c21 = DoubleVector.fromArray(S, c, r2 + 4);
-        DoubleVector c30 = DoubleVector.fromArray(S, c, r3), c31 = DoubleVector.fromArray(S, c, r3 + 4);
-        DoubleVector c40 = DoubleVector.fromArray(S, c, r4), c41 = DoubleVector.fromArray(S, c, r4 + 4);
-        DoubleVector c50 = DoubleVector.fromArray(S, c, r5), c51 = DoubleVector.fromArray(S, c, r5 + 4);
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        if (load) {
+            c00 = DoubleVector.fromArray(S, c, co);
+            c01 = DoubleVector.fromArray(S, c, co + 4);
+            c10 = DoubleVector.fromArray(S, c, r1);
+            c11 = DoubleVector.fromArray(S, c, r1 + 4);
+            c20 = DoubleVector.fromArray(S, c, r2);
+            c21 = DoubleVector.fromArray(S, c, r2 + 4);
+            c30 = DoubleVector.fromArray(S, c, r3);
+            c31 = DoubleVector.fromArray(S, c, r3 + 4);
+            c40 = DoubleVector.fromArray(S, c, r4);
+            c41 = DoubleVector.fromArray(S, c, r4 + 4);
+            c50 = DoubleVector.fromArray(S, c, r5);
+            c51 = DoubleVector.fromArray(S, c, r5 + 4);
+        }
         for (int p = 0; p < kc; p++) {
             int a = ao + p * 6, b = bo + p * 8;  // linear in p, so the JIT hoists the bounds checks
             DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
