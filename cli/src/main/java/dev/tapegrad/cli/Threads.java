@@ -1,10 +1,8 @@
 package dev.tapegrad.cli;
 
-/**
- * Applies {@code --threads}: the size of the common fork-join pool, which the parallel kernels
- * use, and the system property {@code tapegrad.threads}. It must run before anything touches the
- * common pool; the subcommands call it first.
- */
+import dev.tapegrad.kernels.Parallel;
+
+/** Applies {@code --threads}: how many threads the parallel kernels use. Results do not depend on it. */
 final class Threads {
 
     private Threads() {
@@ -17,7 +15,6 @@ final class Threads {
         if (threads < 1 || threads > 1024) {
             throw new CliException("usage: --threads " + threads + " must be between 1 and 1024");
         }
-        System.setProperty("tapegrad.threads", Integer.toString(threads));
-        System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", Integer.toString(threads));
+        Parallel.setThreads(threads);
     }
 }

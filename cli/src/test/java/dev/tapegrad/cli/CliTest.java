@@ -156,6 +156,17 @@ class CliTest {
         assertNotEquals(lossColumns(tmp.resolve("a.csv")), lossColumns(tmp.resolve("c.csv")));
     }
 
+    @Test
+    void oneAndTwoThreadsGiveBitIdenticalModels() throws IOException {
+        // products of 256 x 64 x 512 are above the kernels' parallel threshold
+        String[] common = {"train", "--data", "digits", "--layers", "512", "--epochs", "1", "--batch", "256",
+            "--augment", "none", "-q", "--seed", "3"};
+        assertEquals(0, run(concat(common, "--threads", "1", "--save", p("t1.safetensors"))).code());
+        assertEquals(0, run(concat(common, "--threads", "2", "--save", p("t2.safetensors"))).code());
+        assertArrayEquals(Files.readAllBytes(tmp.resolve("t1.safetensors")), Files.readAllBytes(tmp.resolve("t2.safetensors")));
+        assertEquals(2, dev.tapegrad.kernels.Parallel.threads());
+    }
+
     /** Every column but the times. */
     static List<String> lossColumns(Path csv) throws IOException {
         return Files.readAllLines(csv).stream().map(l -> String.join(",", Arrays.copyOf(l.split(",", -1), 6))).toList();
