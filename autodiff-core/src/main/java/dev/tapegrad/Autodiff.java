@@ -101,7 +101,7 @@ public final class Autodiff {
                         + Shapes.str(y.shape) + " (use Autodiff.jacobian or Autodiff.vjp)");
             }
             Tensor g = s.replay().gradient(y, s.input)[0];
-            return new ValueAndGrad(s.nested ? y.detach() : y, g);
+            return new ValueAndGrad(s.nested ? y.alias() : y, g);
         }
     }
 
@@ -119,11 +119,11 @@ public final class Autodiff {
             if (current != null && Tape.isRecording()) {
                 tape = current;
                 nested = false;
-                input = current.tracks(x) ? x : x.detach().requiresGrad(true);
+                input = current.tracks(x) ? x : x.alias().requiresGrad(true);
             } else {
                 tape = Tape.record(Tape.Option.KEEP);
                 nested = true;
-                input = x.detach().requiresGrad(true);
+                input = x.alias().requiresGrad(true);
             }
         }
 

@@ -281,7 +281,7 @@ public final class Tape implements AutoCloseable {
             Map<Tensor, Tensor> leafGrads = tape.replay(loss, Tensor.ones(loss.shape), createGraph, new Tensor[0]);
             for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
                 Tensor leaf = e.getKey();
-                Tensor g = createGraph ? e.getValue() : e.getValue().detach();
+                Tensor g = createGraph ? e.getValue() : e.getValue().alias();
                 leaf.grad = leaf.grad == null ? g : leaf.grad.add(g);
             }
             tape.afterReplay(retain);

@@ -222,8 +222,17 @@ public final class Tensor {
         grad = null;
     }
 
-    /** A leaf with the same values (shared, since neither can change) that is not on any tape. */
+    /**
+     * A leaf with the same values that is not on any tape and does not want gradients. The values
+     * are copied, so the result stays as it is when an optimizer later updates this tensor in place
+     * (a snapshot of a parameter).
+     */
     public Tensor detach() {
+        return new Tensor(data.clone(), shape);
+    }
+
+    /** A new leaf over the same values, for internal use where nothing will update them in place. */
+    Tensor alias() {
         return new Tensor(data, shape);
     }
 

@@ -2,6 +2,7 @@ package dev.tapegrad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.function.UnaryOperator;
@@ -116,6 +117,16 @@ class ConventionsTest {
             Tensor[] g = tape.gradient(c.mul(w).sum(), c, w);
             assertArrayEquals(new double[] {0, 0}, g[0].toArray());
             assertEquals(11.0, g[1].item());
+        }
+    }
+
+    @Test
+    void nanPassesThroughEveryElementwiseOpInsteadOfBeingHidden() {
+        Tensor nan = Tensor.vector(Double.NaN);
+        for (java.util.function.UnaryOperator<Tensor> op : java.util.List.<java.util.function.UnaryOperator<Tensor>>of(
+                Tensor::relu, Tensor::abs, Tensor::tanh, Tensor::sigmoid, Tensor::softplus, Tensor::exp, Tensor::sqrt,
+                t -> t.clamp(-1, 1), t -> t.maximum(Tensor.scalar(0)), t -> t.minimum(Tensor.scalar(0)), t -> t.pow(3))) {
+            assertTrue(Double.isNaN(op.apply(nan).item()), "NaN must propagate");
         }
     }
 }

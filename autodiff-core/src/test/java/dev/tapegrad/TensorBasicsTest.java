@@ -91,4 +91,13 @@ class TensorBasicsTest {
             assertTrue(u >= 0 && u < 1);
         }
     }
+
+    @Test
+    void detachIsASnapshotThatAnInPlaceUpdateOfTheLeafDoesNotChange() {
+        Tensor w = Tensor.vector(1, 2, 3).requiresGrad(true);
+        Tensor snapshot = w.detach();
+        w.leafValues()[0] = 42;
+        assertArrayEquals(new double[] {1, 2, 3}, snapshot.toArray());
+        assertEquals(false, snapshot.requiresGrad());
+    }
 }

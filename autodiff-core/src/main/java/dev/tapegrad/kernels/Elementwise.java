@@ -26,7 +26,7 @@ public final class Elementwise {
             case LOG -> { for (int i = 0; i < n; i++) out[i] = Math.log(x[i]); }
             case TANH -> { for (int i = 0; i < n; i++) out[i] = Math.tanh(x[i]); }
             case SIGMOID -> { for (int i = 0; i < n; i++) out[i] = sigmoid(x[i]); }
-            case RELU -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0.0; }
+            case RELU -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 || x[i] != x[i] ? x[i] : 0.0; }  // NaN stays NaN, as numpy and PyTorch
             case SOFTPLUS -> { for (int i = 0; i < n; i++) out[i] = softplus(x[i]); }
             case SIGN -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : 0.0; }
             case STEP -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0 : 0.0; }
