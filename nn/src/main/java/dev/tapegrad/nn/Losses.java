@@ -1,5 +1,6 @@
 package dev.tapegrad.nn;
 
+import dev.tapegrad.DifferentiableFunction;
 import dev.tapegrad.Tensor;
 import java.util.Arrays;
 
@@ -55,9 +56,11 @@ public final class Losses {
     /**
      * Mean binary cross-entropy on probabilities {@code p} in [0, 1]:
      * {@code −(y·log p + (1−y)·log(1−p))}, each logarithm clamped at −100 as PyTorch does, so that
-     * p = 0 or 1 gives a finite loss (100 per wrong element). The clamp is applied to the argument
-     * ({@code log(max(p, e⁻¹⁰⁰))}), so the gradient is exactly that of the value: 1/p above the
-     * floor and 0 below it (PyTorch's backward instead divides by max(p(1−p), 1e−12)).
+     * p = 0 or 1 gives a finite loss (100 per wrong element). The gradient is PyTorch's:
+     * {@code (p − y) / max(p(1 − p), 1e−12)} with respect to p, which is the exact derivative inside
+     * (0, 1) and stays large (never 0) for a saturated wrong prediction, so that it can recover.
+     * With respect to y it is {@code log(1−p) − log(p)} with the same clamps. The backward is
+     * written with Tensor ops, so the loss differentiates twice.
      */
     public static Tensor binaryCrossEntropy(Tensor p, Tensor y) {
         return binaryCrossEntropy(p, y, Reduction.MEAN);
@@ -66,10 +69,32 @@ public final class Losses {
     /** {@link #binaryCrossEntropy(Tensor, Tensor)} with the given reduction (NONE: per element). */
     public static Tensor binaryCrossEntropy(Tensor p, Tensor y, Reduction reduction) {
         sameShape("binaryCrossEntropy", p, y);
-        Tensor logP = p.clamp(EXP_LOG_FLOOR, Double.POSITIVE_INFINITY).log();
-        Tensor log1mP = p.neg().add(1.0).clamp(EXP_LOG_FLOOR, Double.POSITIVE_INFINITY).log();
-        return reduce(bceTerms(logP, log1mP, y), reduction);
+        return reduce(BINARY_CROSS_ENTROPY.apply(p, y), reduction);
     }
+
+    /** {@code max(p(1−p), 1e−12)}: PyTorch's guard on the denominator of the BCE gradient. */
+    private static final double BCE_GRAD_EPSILON = 1e-12;
+
+    /** log clamped at −100, as PyTorch's binary_cross_entropy. */
+    private static Tensor clampedLog(Tensor q) {
+        return q.clamp(EXP_LOG_FLOOR, Double.POSITIVE_INFINITY).log();
+    }
+
+    /** Per-element BCE on probabilities, one node on the tape with PyTorch's backward. */
+    private static final DifferentiableFunction BINARY_CROSS_ENTROPY = DifferentiableFunction.of("binaryCrossEntropy",
+            in -> bceTerms(clampedLog(in[0]), clampedLog(in[0].neg().add(1.0)), in[1]),
+            (ctx, g) -> {
+                Tensor p = ctx.input(0), y = ctx.input(1);
+                Tensor gp = null, gy = null;
+                if (ctx.needsInputGrad(0)) {
+                    Tensor denominator = p.mul(p.neg().add(1.0)).maximum(Tensor.scalar(BCE_GRAD_EPSILON));
+                    gp = g.mul(p.sub(y)).div(denominator);
+                }
+                if (ctx.needsInputGrad(1)) {
+                    gy = g.mul(clampedLog(p.neg().add(1.0)).sub(clampedLog(p)));
+                }
+                return new Tensor[] {gp, gy};
+            });
 
     /**
      * Binary cross-entropy with the probabilities first clipped to [ε, 1 − ε] (Keras' convention;
@@ -158,7 +183,13 @@ public final class Losses {
             throw new IllegalArgumentException("crossEntropy: " + labels.length + " labels for logits of shape "
                     + Arrays.toString(logits.shape()) + " (batch " + b + ")");
         }
-        Tensor target = oneHot(labels, c);
+        Tensor target;
+        try {
+            target = oneHot(labels, c);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("crossEntropy: " + e.getMessage() + " for logits of shape "
+                    + Arrays.toString(logits.shape()), e);
+        }
         if (logits.rank() == 1) {
             target = target.reshape(c);
         }
@@ -211,7 +242,7 @@ public final class Losses {
         for (int i = 0; i < labels.length; i++) {
             int k = labels[i];
             if (k < 0 || k >= classes) {
-                throw new IllegalArgumentException("label " + k + " at index " + i + " is outside [0, " + classes + ")");
+                throw new IllegalArgumentException("oneHot: label " + k + " at index " + i + " is outside [0, " + classes + ")");
             }
             d[i * classes + k] = 1.0;
         }

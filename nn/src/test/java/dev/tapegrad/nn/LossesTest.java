@@ -135,9 +135,15 @@ class LossesTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(-y[i] / p[i] + (1 - y[i]) / (1 - p[i]), g[i], 1e-14);
         }
-        for (int i = 3; i < 6; i++) {
-            assertTrue(Double.isFinite(g[i]), "finite gradient at p = " + p[i]);
-        }
+        // saturated predictions: PyTorch's (p - y) / max(p(1 - p), 1e-12), large for a wrong one, never 0
+        assertEquals(-1e12, g[3], 1e-3);
+        assertEquals(1e12, g[4], 1e-3);
+        assertEquals(0, g[5], 0.0);
+        // the gradient with respect to the targets: log(1 - p) - log(p), clamped
+        double[] gy = Numeric.tapeGradient(in -> Losses.binaryCrossEntropy(Tensor.vector(p), in[0], Reduction.SUM),
+                Tensor.vector(y))[0].toArray();
+        assertEquals(Math.log(0.8) - Math.log(0.2), gy[0], 1e-14);
+        assertEquals(-100 - 0, gy[4], 1e-12);
     }
 
     @Test
@@ -210,7 +216,8 @@ class LossesTest {
                 () -> Losses.crossEntropy(logits, new int[] {0, 1}));
         assertTrue(e.getMessage().contains("2 labels") && e.getMessage().contains("[3, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, new int[] {0, 4, 1}));
-        assertTrue(e.getMessage().contains("label 4"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("crossEntropy:") && e.getMessage().contains("label 4")
+                && e.getMessage().contains("[3, 4]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Losses.mse(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
         assertTrue(e.getMessage().contains("mse") && e.getMessage().contains("[3, 2]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, LABELS, Reduction.MEAN, 1.5));
