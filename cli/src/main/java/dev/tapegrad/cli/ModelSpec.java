@@ -32,9 +32,18 @@ import java.util.stream.Collectors;
  * @param classNames       the class names
  * @param data             the data specification it was trained on
  * @param labelColumn      the label column of a CSV data set (-1: the last)
+ * @param stack            for {@code --model lenet5} or a model-spec file: the layers (then {@code sizes} is
+ *                         just [features, classes]); null for the multi-layer perceptron
+ * @param sampleShape      the shape of one input sample (for example [28, 28]), which a stack's convolutions need
  */
 record ModelSpec(int[] sizes, String activation, String outputActivation, String init, Preprocessing preprocessing,
-                 List<String> classNames, String data, int labelColumn) {
+                 List<String> classNames, String data, int labelColumn, LayerStack stack, int[] sampleShape) {
+
+    /** A multi-layer perceptron (no layer stack). */
+    ModelSpec(int[] sizes, String activation, String outputActivation, String init, Preprocessing preprocessing,
+              List<String> classNames, String data, int labelColumn) {
+        this(sizes, activation, outputActivation, init, preprocessing, classNames, data, labelColumn, null, new int[] {sizes[0]});
+    }
 
     /** The largest width accepted for a layer. */
     static final int MAX_WIDTH = 1 << 20;
@@ -92,6 +101,9 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
 
     /** Fails with one line if the model cannot fit in this JVM's memory (weights, gradients, optimizer state). */
     void checkFits() {
+        if (stack != null) {
+            return;  // a stack's layers are checked as they are built
+        }
         long bytes = parameterCount() * 8L * 5;
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max * 0.8) {
@@ -109,6 +121,9 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
      * @return the model
      */
     Module build(RandomGenerator rng) {
+        if (stack != null) {
+            return stack.build(sampleShape, sizes[sizes.length - 1], rng);
+        }
         activationByName(activation, "--activation");  // fails on a bad name even without hidden layers
         List<Module> layers = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
@@ -165,6 +180,11 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         meta.put("data", data);
         meta.put("label_column", Integer.toString(labelColumn));
         preprocessing.writeTo(meta);
+        if (stack != null) {
+            meta.put("stack_name", stack.name());
+            meta.put("stack", stack.compact());
+            meta.put("sample_shape", Arrays.stream(sampleShape).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliException("cannot write " + file + ": directory " + parent + " does not exist");
@@ -201,11 +221,28 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         if (classes.size() != sizes[sizes.length - 1]) {
             classes = dev.tapegrad.nn.Dataset.numberedClasses(sizes[sizes.length - 1]);
         }
+        LayerStack stack = meta.containsKey("stack") ? new LayerStack(meta.getOrDefault("stack_name", "stack"), meta.get("stack")) : null;
+        int[] sampleShape = {sizes[0]};
+        if (stack != null) {
+            try {
+                sampleShape = Arrays.stream(meta.getOrDefault("sample_shape", "").split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+            } catch (NumberFormatException e) {
+                throw new CliException(file + ": sample shape '" + meta.get("sample_shape") + "' is not a list of sizes");
+            }
+            if (Arrays.stream(sampleShape).anyMatch(s -> s < 1) || Arrays.stream(sampleShape).reduce(1, (a, b) -> a * b) != sizes[0]) {
+                throw new CliException(file + ": sample shape '" + meta.get("sample_shape") + "' does not hold " + sizes[0] + " features");
+            }
+        }
         ModelSpec spec = new ModelSpec(sizes, meta.getOrDefault("activation", "relu"),
                 meta.getOrDefault("output_activation", "none"), "default",
                 Preprocessing.readFrom(meta, file.toString()), classes, meta.getOrDefault("data", "digits"),
-                labelColumn(meta.getOrDefault("label_column", "-1"), file));
-        Module model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
+                labelColumn(meta.getOrDefault("label_column", "-1"), file), stack, sampleShape);
+        Module model;
+        try {
+            model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
+        } catch (CliException e) {
+            throw new CliException(file + ": " + e.getMessage());
+        }
         model.load(file);
         model.eval();
         return new Loaded(spec, model);
@@ -225,6 +262,9 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
 
     /** @return for example {@code "64-128-10 relu"} */
     String describe() {
+        if (stack != null) {
+            return stack.name() + (outputActivation.equals("none") ? "" : " -> " + outputActivation);
+        }
         return Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-")) + " " + activation
                 + (outputActivation.equals("none") ? "" : " -> " + outputActivation);
     }

@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "For csv:FILE: the label column, 0-based; negative counts from the end. Default: ${DEFAULT-VALUE} (the last).")
     int labelColumn;
 
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "mlp",
+            description = "mlp (the perceptron of --layers and --activation), lenet5 (LeNet-5 for 28x28 images: conv 6@5x5 pad 2, ReLU, max pool, conv 16@5x5, ReLU, max pool, 120, 84, classes), or FILE.json, a model-spec file (docs/cli.md). Default: ${DEFAULT-VALUE}.")
+    String model;
+
     @Option(names = "--layers", paramLabel = "W1,W2,..", defaultValue = DEFAULT_LAYERS,
             description = "Hidden layer widths, comma-separated ('none' for a linear model). Default: ${DEFAULT-VALUE}.")
     String layers;
@@ -178,24 +182,27 @@ public final class TrainCommand implements Callable<Integer> {
                     + train.featureCount());
         }
         int classes = Math.max(train.classCount(), test.classCount());
-        ModelSpec modelSpec = new ModelSpec(ModelSpec.sizes(train.featureCount(), ModelSpec.parseHidden(layers), classes),
-                activation, outputActivation, init, prep, classNames(tt, classes), data, labelColumn);
+        LayerStack stack = model.equals("mlp") ? null : LayerStack.named(model);
+        int[] sizes = stack != null ? new int[] {train.featureCount(), classes}
+                : ModelSpec.sizes(train.featureCount(), ModelSpec.parseHidden(layers), classes);
+        ModelSpec modelSpec = new ModelSpec(sizes, activation, outputActivation, init, prep, classNames(tt, classes), data,
+                labelColumn, stack, train.sampleShape());
         modelSpec.checkFits();
         RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
-        Module model = modelSpec.build(rng);
+        Module net = modelSpec.build(rng);
         double rate = lr != null ? lr : defaultRate(optimizer);
-        Optimizer opt = optimizer(model, rate);
+        Optimizer opt = optimizer(net, rate);
         Loss lossFn = lossFunction(loss, classes);
 
         if (!quiet) {
             out.printf(Locale.ROOT, "data %s: %d training%s, %d validation, %d test samples, %d features, %d classes%n",
                     data, train.size(), shift ? " (with shifted copies)" : "", validation == null ? 0 : validation.size(), test.size(), train.featureCount(), classes);
             out.printf(Locale.ROOT, "model %s (%d parameters), %s lr %s, loss %s, batch %d, seed %d%n",
-                    modelSpec.describe(), model.parameterCount(), optimizer, rate, loss, batch, seed);
+                    modelSpec.describe(), net.parameterCount(), optimizer, rate, loss, batch, seed);
             out.flush();
         }
         PrintStream stdout = new PrintStream(new WriterOutputStream(out), true);
-        Trainer.Builder tb = Trainer.builder(model, opt, lossFn)
+        Trainer.Builder tb = Trainer.builder(net, opt, lossFn)
                 .epochs(epochs).batchSize(batch).validation(validation).earlyStopping(patience).seed(seed)
                 .schedule(schedule(rate)).progress(quiet ? null : stdout);
         if (!quiet && ProgressBarCallback.wanted()) {
@@ -209,7 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         stdout.flush();
 
-        Trainer.Evaluation ev = Trainer.evaluate(model, lossFn, test);
+        Trainer.Evaluation ev = Trainer.evaluate(net, lossFn, test);
         double meanEpoch = java.util.Arrays.stream(h.seconds()).average().orElse(0);
         if (!quiet) {
             out.println();
@@ -233,7 +240,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (save != null) {
-            modelSpec.save(model, save);
+            modelSpec.save(net, save);
             if (!quiet) {
                 out.println("model: " + save);
             }
@@ -268,6 +275,9 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CliException("usage: --weight-decay " + weightDecay + " must be 0 or more");
         }
         ModelSpec.parseHidden(layers);
+        if (!model.equals("mlp")) {
+            LayerStack.named(model);
+        }
         ModelSpec.activationByName(activation, "--activation");
         if (!outputActivation.equals("none")) {
             ModelSpec.activationByName(outputActivation, "--output-activation");

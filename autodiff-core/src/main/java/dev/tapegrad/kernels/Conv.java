@@ -1,0 +1,157 @@
+package dev.tapegrad.kernels;
+
+/**
+ * im2col and its transpose col2im on row-major {@code double[]} images in N-C-H-W layout (batch
+ * first), the two linear maps that turn a convolution into a matrix product.
+ *
+ * <p>{@code im2col} writes, for every image n, a {@code [C·kh·kw, oh·ow]} matrix whose row
+ * {@code (c, i, j)} (c outermost) and column {@code (y, x)} holds
+ * {@code in[n, c, y·sh − ph + i·dh, x·sw − pw + j·dw]}, or 0 where that index falls in the padding
+ * (PyTorch's {@code unfold}). {@code col2im} is its adjoint: it adds every column entry back into the
+ * pixel it came from ({@code fold}). A 1-D image is the case {@code h = kh = 1}, {@code ph = 0}.
+ *
+ * <p>Both run in parallel over fixed groups of (image, channel) planes: each task writes its own
+ * part of the output and sums in the same order whoever runs it, so results are bit-identical for
+ * any thread count.
+ */
+public final class Conv {
+    private Conv() {}
+
+    /** Planes per task are chosen so that a task moves at least about this many doubles. */
+    private static final int TASK_WORK = 1 << 15;
+
+    /** Output length along one axis: {@code floor((in + 2p − d(k−1) − 1) / s) + 1} (may be ≤ 0 if the kernel does not fit). */
+    public static int outSize(int in, int k, int s, int p, int d) {
+        return Math.floorDiv(in + 2 * p - d * (k - 1) - 1, s) + 1;
+    }
+
+    /**
+     * The geometry of a 2-D im2col: channels, image and kernel sizes, strides, paddings and
+     * dilations; {@code oh} and {@code ow} are the output sizes.
+     */
+    public record Geometry(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        /** Output height. */
+        public int oh() {
+            return outSize(h, kh, sh, ph, dh);
+        }
+
+        /** Output width. */
+        public int ow() {
+            return outSize(w, kw, sw, pw, dw);
+        }
+
+        /** Rows of one image's column matrix: {@code c·kh·kw}. */
+        public int rows() {
+            return c * kh * kw;
+        }
+
+        /** Columns of one image's column matrix: {@code oh·ow}. */
+        public int cols() {
+            return oh() * ow();
+        }
+    }
+
+    /**
+     * Unfolds {@code n} images {@code in[n, c, h, w]} into {@code out[n, c·kh·kw, oh·ow]}
+     * (every element of {@code out} is written).
+     */
+    public static void im2col(double[] in, int n, Geometry g, double[] out) {
+        int oh = g.oh(), ow = g.ow();
+        int planeIn = g.h() * g.w(), planeOut = g.kh() * g.kw() * oh * ow;
+        int planes = n * g.c();
+        int per = Math.max(1, TASK_WORK / Math.max(1, planeOut));
+        int tasks = (planes + per - 1) / per;
+        Parallel.forEach(tasks, t -> {
+            int end = Math.min(planes, (t + 1) * per);
+            for (int p = t * per; p < end; p++) {
+                im2colPlane(in, p * planeIn, g, oh, ow, out, p * planeOut);
+            }
+        });
+    }
+
+    /**
+     * Folds {@code cols[n, c·kh·kw, oh·ow]} back into images {@code out[n, c, h, w]}, summing
+     * overlapping entries (every element of {@code out} is written).
+     */
+    public static void col2im(double[] cols, int n, Geometry g, double[] out) {
+        int oh = g.oh(), ow = g.ow();
+        int planeIn = g.h() * g.w(), planeOut = g.kh() * g.kw() * oh * ow;
+        int planes = n * g.c();
+        int per = Math.max(1, TASK_WORK / Math.max(1, planeOut));
+        int tasks = (planes + per - 1) / per;
+        Parallel.forEach(tasks, t -> {
+            int end = Math.min(planes, (t + 1) * per);
+            for (int p = t * per; p < end; p++) {
+                java.util.Arrays.fill(out, p * planeIn, (p + 1) * planeIn, 0.0);
+                col2imPlane(cols, p * planeOut, g, oh, ow, out, p * planeIn);
+            }
+        });
+    }
+
+    /** First output index x ≥ 0 with {@code x·s + off ≥ 0}. */
+    private static int firstValid(int off, int s) {
+        return off >= 0 ? 0 : (-off + s - 1) / s;
+    }
+
+    /** One past the last output index x < o with {@code x·s + off < size}. */
+    private static int endValid(int off, int s, int size, int o) {
+        if (off >= size) {
+            return 0;
+        }
+        return Math.min(o, (size - 1 - off) / s + 1);
+    }
+
+    private static void im2colPlane(double[] in, int inOff, Geometry g, int oh, int ow, double[] out, int outOff) {
+        int h = g.h(), w = g.w(), sh = g.sh(), sw = g.sw();
+        int row = outOff;
+        for (int i = 0; i < g.kh(); i++) {
+            int yOff = i * g.dh() - g.ph();
+            int y0 = Math.min(oh, firstValid(yOff, sh)), y1 = Math.max(y0, endValid(yOff, sh, h, oh));
+            for (int j = 0; j < g.kw(); j++, row += oh * ow) {
+                int xOff = j * g.dw() - g.pw();
+                int x0 = Math.min(ow, firstValid(xOff, sw)), x1 = Math.max(x0, endValid(xOff, sw, w, ow));
+                java.util.Arrays.fill(out, row, row + y0 * ow, 0.0);
+                for (int y = y0; y < y1; y++) {
+                    int o = row + y * ow;
+                    int src = inOff + (y * sh + yOff) * w + xOff;
+                    java.util.Arrays.fill(out, o, o + x0, 0.0);
+                    if (sw == 1) {
+                        System.arraycopy(in, src + x0, out, o + x0, x1 - x0);
+                    } else {
+                        for (int x = x0; x < x1; x++) {
+                            out[o + x] = in[src + x * sw];
+                        }
+                    }
+                    java.util.Arrays.fill(out, o + x1, o + ow, 0.0);
+                }
+                java.util.Arrays.fill(out, row + y1 * ow, row + oh * ow, 0.0);
+            }
+        }
+    }
+
+    private static void col2imPlane(double[] cols, int colOff, Geometry g, int oh, int ow, double[] out, int outOff) {
+        int h = g.h(), w = g.w(), sh = g.sh(), sw = g.sw();
+        int row = colOff;
+        for (int i = 0; i < g.kh(); i++) {
+            int yOff = i * g.dh() - g.ph();
+            int y0 = Math.min(oh, firstValid(yOff, sh)), y1 = Math.max(y0, endValid(yOff, sh, h, oh));
+            for (int j = 0; j < g.kw(); j++, row += oh * ow) {
+                int xOff = j * g.dw() - g.pw();
+                int x0 = Math.min(ow, firstValid(xOff, sw)), x1 = Math.max(x0, endValid(xOff, sw, w, ow));
+                for (int y = y0; y < y1; y++) {
+                    int c = row + y * ow;
+                    int dst = outOff + (y * sh + yOff) * w + xOff;
+                    if (sw == 1) {
+                        for (int x = x0; x < x1; x++) {
+                            out[dst + x] += cols[c + x];
+                        }
+                    } else {
+                        for (int x = x0; x < x1; x++) {
+                            out[dst + x * sw] += cols[c + x];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
