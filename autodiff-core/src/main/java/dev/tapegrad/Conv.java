@@ -261,7 +261,9 @@ public final class Conv {
     /**
      * 2-D max pooling as PyTorch's {@code max_pool2d} (floor mode): {@code x [N, C, H, W]} gives
      * {@code [N, C, oh, ow]}. Padding is at most half the kernel and counts as −{@code Double.MAX_VALUE}
-     * (never chosen over a finite value). A window with k tied maxima gives each 1/k of the
+     * (never chosen over a finite value; so a window wholly in the padding, possible only with
+     * dilation, gives −Double.MAX_VALUE where PyTorch gives −∞, and no infinity ever appears for
+     * anomaly mode to flag). A window with k tied maxima gives each 1/k of the
      * gradient (the max reduction's rule).
      */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {

@@ -116,7 +116,9 @@ public final class Conv {
                     int src = inOff + (y * sh + yOff) * w + xOff;
                     java.util.Arrays.fill(out, o, o + x0, 0.0);
                     if (sw == 1) {
-                        System.arraycopy(in, src + x0, out, o + x0, x1 - x0);
+                        if (x1 > x0) {
+                            System.arraycopy(in, src + x0, out, o + x0, x1 - x0);
+                        }
                     } else {
                         for (int x = x0; x < x1; x++) {
                             out[o + x] = in[src + x * sw];
