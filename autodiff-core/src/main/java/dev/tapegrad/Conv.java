@@ -34,7 +34,7 @@ public final class Conv {
      */
     public static Tensor im2col(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         Spec s = spec("im2col", x.shape, kernel, stride, padding, dilation, x.rank() - 2);
-        return im2colOp(x, s);
+        return ConvOps.im2colOp(x, s);
     }
 
     /**
@@ -68,7 +68,7 @@ public final class Conv {
                     + ", stride " + Arrays.toString(stride) + ", padding " + Arrays.toString(padding) + ", dilation "
                     + Arrays.toString(dilation) + " gives " + s.g.cols());
         }
-        return col2imOp(cols, s);
+        return ConvOps.col2imOp(cols, s);
     }
 
     /** A checked geometry: the image shape, the column shape and the kernel-level geometry. */
@@ -105,22 +105,6 @@ public final class Conv {
                 ? new Geometry(x[1], h, w, k[0], k[1], s[0], s[1], p[0], p[1], dl[0], dl[1])
                 : new Geometry(x[1], 1, w, 1, k[0], 1, s[0], 0, p[0], 1, dl[0]);
         return new Spec(x.clone(), new int[] {x[0], g.rows(), g.cols()}, g);
-    }
-
-    private static Tensor im2colOp(Tensor x, Spec s) {
-        return DifferentiableFunction.of("im2col", in -> {
-            double[] out = new double[Shapes.size(s.colShape)];
-            dev.tapegrad.kernels.Conv.im2col(in[0].data, s.imageShape[0], s.g, out);
-            return new Tensor(out, s.colShape.clone());
-        }, (ctx, g) -> new Tensor[] {col2imOp(g, s)}).apply(x);
-    }
-
-    private static Tensor col2imOp(Tensor cols, Spec s) {
-        return DifferentiableFunction.of("col2im", in -> {
-            double[] out = new double[Shapes.size(s.imageShape)];
-            dev.tapegrad.kernels.Conv.col2im(in[0].data, s.imageShape[0], s.g, out);
-            return new Tensor(out, s.imageShape.clone());
-        }, (ctx, g) -> new Tensor[] {im2colOp(g, s)}).apply(cols);
     }
 
     // ---------------------------------------------------------------- convolution
@@ -180,10 +164,13 @@ public final class Conv {
         int[] kernel = Arrays.copyOfRange(w.shape, 2, 2 + d);
         Spec s = spec(op, x.shape, kernel, stride, padding, dilation, d);
         int ck = s.g.rows() / groups, l = s.g.cols();
-        Tensor cols = im2colOp(x, s);
-        Tensor y = groups == 1
-                ? w.reshape(cout, ck).matmul(cols)
-                : w.reshape(groups, cout / groups, ck).matmul(cols.reshape(n, groups, ck, l));
+        Tensor y;
+        if (groups == 1) {
+            // one product over the batch, [N·L, C·k]·[C·k, Cout], then [N, L, Cout] to [N, Cout, L]
+            y = ConvOps.im2rowOp(x, s).matmul(w.reshape(cout, ck).transpose()).reshape(n, l, cout).transpose();
+        } else {
+            y = w.reshape(groups, cout / groups, ck).matmul(ConvOps.im2colOp(x, s).reshape(n, groups, ck, l));
+        }
         int[] outShape = d == 2 ? new int[] {n, cout, s.g.oh(), s.g.ow()} : new int[] {n, cout, s.g.ow()};
         y = y.reshape(outShape);
         return bias == null ? y : y.add(bias.reshape(d == 2 ? new int[] {1, cout, 1, 1} : new int[] {1, cout, 1}));
@@ -223,7 +210,7 @@ public final class Conv {
         int cinG = cin / groups, hw = x.shape[2] * x.shape[3], kk = k[0] * k[1];
         Tensor cols = weight.reshape(groups, cinG, coutG * kk).transpose()
                 .matmul(x.reshape(n, groups, cinG, hw)).reshape(n, cout * kk, hw);
-        Tensor y = col2imOp(cols, spec);
+        Tensor y = ConvOps.col2imOp(cols, spec);
         return bias == null ? y : y.add(bias.reshape(1, cout, 1, 1));
     }
 
@@ -318,8 +305,8 @@ public final class Conv {
         } else {
             s = spec(op, t.shape, kernel, stride, padding, dilation, d);
         }
-        Tensor cols = im2colOp(t, s);
-        Tensor r = max ? cols.max(1) : cols.mean(1);
+        Tensor rows = ConvOps.im2rowOp(t, s);   // [N·C·L, k]: each window contiguous
+        Tensor r = max ? rows.max(1) : rows.mean(1);
         return r.reshape(d == 2 ? new int[] {n, c, s.g.oh(), s.g.ow()} : new int[] {n, c, s.g.ow()});
     }
 

@@ -156,4 +156,68 @@ public final class Conv {
             }
         }
     }
+
+    /**
+     * The row layout of {@link #im2col}: {@code out[n, l, (c, i, j)]}, one row of {@code c·kh·kw}
+     * values per output position l of image n, so that a convolution is one product
+     * {@code rows · Wᵀ} over the whole batch (every element of {@code out} is written).
+     */
+    public static void im2row(double[] in, int n, Geometry g, double[] out) {
+        int oh = g.oh(), ow = g.ow(), rows = g.rows();
+        int imageIn = g.c() * g.h() * g.w(), imageOut = oh * ow * rows;
+        int per = Math.max(1, TASK_WORK / Math.max(1, imageOut));
+        Parallel.forEach((n + per - 1) / per, t -> {
+            for (int b = t * per, end = Math.min(n, (t + 1) * per); b < end; b++) {
+                rowImage(in, b * imageIn, g, oh, ow, out, b * imageOut, false);
+            }
+        });
+    }
+
+    /** The adjoint of {@link #im2row}: adds {@code rows[n, l, (c, i, j)]} back into {@code out[n, c, h, w]} (all written). */
+    public static void row2im(double[] rows, int n, Geometry g, double[] out) {
+        int oh = g.oh(), ow = g.ow();
+        int imageIn = g.c() * g.h() * g.w(), imageOut = oh * ow * g.rows();
+        int per = Math.max(1, TASK_WORK / Math.max(1, imageOut));
+        Parallel.forEach((n + per - 1) / per, t -> {
+            for (int b = t * per, end = Math.min(n, (t + 1) * per); b < end; b++) {
+                java.util.Arrays.fill(out, b * imageIn, (b + 1) * imageIn, 0.0);
+                rowImage(rows, b * imageOut, g, oh, ow, out, b * imageIn, true);
+            }
+        });
+    }
+
+    /** One image: gathers into rows (back = false) or scatter-adds rows into the image (back = true). */
+    private static void rowImage(double[] a, int aOff, Geometry g, int oh, int ow, double[] b, int bOff, boolean back) {
+        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), plane = h * w;
+        int r = back ? aOff : bOff;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int x0 = x * g.sw() - g.pw();
+                for (int c = 0; c < g.c(); c++) {
+                    int img = (back ? bOff : aOff) + c * plane;
+                    for (int i = 0; i < kh; i++, r += kw) {
+                        int iy = y * g.sh() - g.ph() + i * g.dh();
+                        if (iy < 0 || iy >= h) {
+                            if (!back) {
+                                java.util.Arrays.fill(b, r, r + kw, 0.0);
+                            }
+                            continue;
+                        }
+                        int rowStart = img + iy * w;
+                        for (int j = 0; j < kw; j++) {
+                            int ix = x0 + j * g.dw();
+                            boolean inside = ix >= 0 && ix < w;
+                            if (back) {
+                                if (inside) {
+                                    b[rowStart + ix] += a[r + j];
+                                }
+                            } else {
+                                b[r + j] = inside ? a[rowStart + ix] : 0.0;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

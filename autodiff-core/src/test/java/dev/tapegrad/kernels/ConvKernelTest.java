@@ -53,7 +53,7 @@ class ConvKernelTest {
         return out;
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void im2colMatchesTheDefinitionAndCol2imIsItsAdjoint(@ForAll long seed) {
         RandomGenerator r = rng(seed);
         Conv.Geometry g = geometry(r, r.nextBoolean());
@@ -92,6 +92,37 @@ class ConvKernelTest {
         assertArrayEquals(ref, back, 1e-12, g.toString());
     }
 
+    @Property(tries = 80)
+    void im2rowIsIm2colTransposedPerImageAndRow2imItsAdjoint(@ForAll long seed) {
+        RandomGenerator r = rng(seed);
+        Conv.Geometry g = geometry(r, r.nextBoolean());
+        int n = 1 + r.nextInt(3), rows = g.rows(), cols = g.cols();
+        double[] x = new double[n * g.c() * g.h() * g.w()], y = new double[n * rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextGaussian();
+        }
+        double[] ref = naiveIm2col(x, n, g), got = new double[y.length], yT = new double[y.length];
+        java.util.Arrays.fill(got, Double.NaN);
+        Conv.im2row(x, n, g, got);
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < rows; k++) {
+                for (int l = 0; l < cols; l++) {
+                    assertEquals(ref[(b * rows + k) * cols + l], got[(b * cols + l) * rows + k], 0.0, g.toString());
+                    yT[(b * rows + k) * cols + l] = y[(b * cols + l) * rows + k];
+                }
+            }
+        }
+        // row2im of y is col2im of y transposed back to the column layout
+        double[] a = new double[x.length], c = new double[x.length];
+        java.util.Arrays.fill(a, Double.NaN);
+        Conv.row2im(y, n, g, a);
+        Conv.col2im(yT, n, g, c);
+        assertArrayEquals(c, a, 1e-12, g.toString());
+    }
+
     /** For every column entry, the flat input index it reads (or −1 in the padding). */
     private static double[] naiveIndexMap(int n, Conv.Geometry g) {
         double[] idx = new double[n * g.c() * g.h() * g.w()];
@@ -105,7 +136,7 @@ class ConvKernelTest {
         return m;
     }
 
-    @Property(tries = 20)
+    @Property(tries = 8)
     void resultsDoNotDependOnTheThreadCount(@ForAll long seed) {
         RandomGenerator r = rng(seed);
         Conv.Geometry g = new Conv.Geometry(1 + r.nextInt(8), 20 + r.nextInt(20), 20 + r.nextInt(20), 3, 3, 1, 1, 1, 1, 1, 1);
@@ -120,12 +151,20 @@ class ConvKernelTest {
             double[] c1 = new double[cols.length], b1 = new double[x.length];
             Conv.im2col(x, n, g, c1);
             Conv.col2im(c1, n, g, b1);
+            double[] r1 = new double[cols.length], q1 = new double[x.length];
+            Conv.im2row(x, n, g, r1);
+            Conv.row2im(r1, n, g, q1);
             Parallel.setThreads(3);
             double[] c3 = new double[cols.length], b3 = new double[x.length];
             Conv.im2col(x, n, g, c3);
             Conv.col2im(c3, n, g, b3);
             assertArrayEquals(c1, c3, 0.0);
             assertArrayEquals(b1, b3, 0.0);
+            double[] r3 = new double[cols.length], q3 = new double[x.length];
+            Conv.im2row(x, n, g, r3);
+            Conv.row2im(r3, n, g, q3);
+            assertArrayEquals(r1, r3, 0.0);
+            assertArrayEquals(q1, q3, 0.0);
         } finally {
             Parallel.setThreads(before);
         }

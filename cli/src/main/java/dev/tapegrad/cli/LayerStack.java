@@ -71,7 +71,8 @@ record LayerStack(String name, String json) {
         try {
             root = JsonParser.parseString(json);
         } catch (JsonParseException e) {
-            throw new CliException(name + ": not valid JSON: " + TapegradCommand.oneLine(e.getMessage()));
+            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            throw new CliException(name + ": not valid JSON: " + TapegradCommand.oneLine(why));
         }
         if (!root.isJsonArray() || root.getAsJsonArray().isEmpty()) {
             throw new CliException(name + ": a model spec is a non-empty JSON array of layers like {\"conv2d\": {...}}");
