@@ -46,7 +46,7 @@ class AddingProblemTest {
 
     @Test
     void anLstmLearnsTheAddingProblemAtTEqualsTen() {
-        AddingProblem.Config c = new AddingProblem.Config(10, 16, 32, 300, 1e-2, 0.01, 50, 500, 1);
+        AddingProblem.Config c = new AddingProblem.Config(10, 16, 32, 300, 1e-2, 0.02, 50, 500, 1);
         AddingProblem.Result r = AddingProblem.run(c, null);
         System.out.printf("AddingProblemTest: T = 10, test MSE %.5f after %d steps, %.1f s%n", r.testMse(), r.stepsTaken(), r.seconds());
         assertTrue(r.testMse() < 0.03, "test MSE " + r.testMse() + " should be far below the trivial " + AddingProblem.TRIVIAL_MSE);
