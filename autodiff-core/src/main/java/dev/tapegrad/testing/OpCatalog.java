@@ -1,6 +1,5 @@
 package dev.tapegrad.testing;
 
-import dev.tapegrad.GradCheck;
 import dev.tapegrad.OpRegistry;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
