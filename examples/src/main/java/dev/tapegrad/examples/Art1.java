@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.style.Styler;
 
 /**
  * ART-1, adaptive resonance theory for binary inputs (Carpenter and Grossberg 1987), with fast
@@ -157,7 +158,7 @@ public final class Art1 {
                     art.categories(), passes);
         }
         var chart = new Plots.Chart("ART-1 on 500 binary digits", "vigilance rho", "categories")
-                .series("categories", rho, cats).render(600, 430);
+                .series("categories", rho, cats).legend(Styler.LegendPosition.InsideNW).render(600, 430);
         List<List<double[]>> rows = new ArrayList<>();
         List<String> captions = new ArrayList<>();
         for (double r : new double[] {0.5, 0.75}) {

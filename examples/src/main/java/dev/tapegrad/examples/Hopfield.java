@@ -115,7 +115,7 @@ public final class Hopfield {
         while (changed && sweep < maxSweeps) {
             sweep++;
             changed = false;
-            shuffle(order, rng);
+            Permutations.shuffle(order, rng);
             for (int i : order) {
                 double h = 0;
                 for (int j = 0; j < n; j++) {
@@ -137,11 +137,7 @@ public final class Hopfield {
     /** {@code pattern} with {@code round(fraction·N)} distinct bits flipped, chosen at random. */
     public static Tensor corrupt(Tensor pattern, double fraction, RandomGenerator rng) {
         double[] s = pattern.toArray();
-        int[] idx = new int[s.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        shuffle(idx, rng);
+        int[] idx = Permutations.random(s.length, rng);
         for (int k = 0; k < Math.round(fraction * s.length); k++) {
             s[idx[k]] = -s[idx[k]];
         }
@@ -151,14 +147,6 @@ public final class Hopfield {
     /** Number of positions where {@code a} and {@code b} differ. */
     public static int hamming(Tensor a, Tensor b) {
         return (int) Math.round(a.sub(b).abs().sum().item() / 2);
-    }
-
-    private static void shuffle(int[] a, RandomGenerator rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1), t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 
     /**

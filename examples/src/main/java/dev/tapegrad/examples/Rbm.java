@@ -130,17 +130,8 @@ public final class Rbm {
         int n = data.shape(0);
         double[] err = new double[epochs + 1];
         err[0] = reconstructionError(data);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         for (int e = 1; e <= epochs; e++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1), t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            Tensor shuffled = rows(data, order);
+            Tensor shuffled = rows(data, Permutations.random(n, rng));
             double sum = 0;
             int batches = 0;
             for (int s = 0; s < n; s += batch, batches++) {

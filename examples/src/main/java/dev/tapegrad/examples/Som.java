@@ -101,17 +101,8 @@ public final class Som {
         double sigma0 = Math.max(rows, cols) / 2.0;
         double[] qe = new double[epochs + 1];
         qe[0] = quantisationError(x);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         for (int e = 1; e <= epochs; e++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1), tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-            for (int i : order) {
+            for (int i : Permutations.random(n, rng)) {
                 double frac = (double) t++ / steps;
                 double lr = lr0 * (1 - 0.99 * frac), sigma = sigma0 + (0.5 - sigma0) * frac;
                 Tensor xi = x.slice(0, i, i + 1);
