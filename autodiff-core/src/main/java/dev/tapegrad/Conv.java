@@ -24,6 +24,14 @@ import java.util.Arrays;
 public final class Conv {
     private Conv() {}
 
+    /**
+     * The output length along one axis, {@code floor((in + 2·padding − dilation·(kernel − 1) − 1) /
+     * stride) + 1}; 0 or less when the kernel does not fit the padded input.
+     */
+    public static int outputSize(int in, int kernel, int stride, int padding, int dilation) {
+        return dev.tapegrad.kernels.Conv.outSize(in, kernel, stride, padding, dilation);
+    }
+
     // ---------------------------------------------------------------- the primitive pair
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapegrad.testing.GradCheck;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import net.jqwik.api.ForAll;

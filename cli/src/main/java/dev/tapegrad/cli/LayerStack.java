@@ -219,7 +219,7 @@ record LayerStack(String name, String json) {
     }
 
     private static int size(int in, int k, int s, int p, int d, String where) {
-        int o = dev.tapegrad.kernels.Conv.outSize(in, k, s, p, d);
+        int o = dev.tapegrad.Conv.outputSize(in, k, s, p, d);
         if (o < 1) {
             throw new CliException(where + ": kernel " + k + " (dilation " + d + ") does not fit the input size " + in
                     + " with padding " + p);

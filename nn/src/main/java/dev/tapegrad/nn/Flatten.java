@@ -1,29 +1,50 @@
 package dev.tapegrad.nn;
 
 import dev.tapegrad.Tensor;
+import java.util.Arrays;
 
 /**
- * Flattens every axis after the first, as PyTorch's {@code nn.Flatten()} ({@code start_dim=1}):
- * {@code [N, C, H, W]} becomes {@code [N, C·H·W]}; a rank-1 input is returned as it is. No parameters.
- *
- * <pre>{@code
- * Module net = new Sequential(new Conv2d(1, 6, 5, 1, 2, rng), Activation.relu(), new Flatten(), new Linear(6 * 28 * 28, 10, rng));
- * }</pre>
+ * Merges the axes {@code startDim .. endDim} into one, as PyTorch's {@code nn.Flatten} (default
+ * 1 to −1: {@code [N, C, H, W]} to {@code [N, C·H·W]}). Negative axes count from the end.
  */
 public final class Flatten extends Module {
+    private final int startDim;
+    private final int endDim;
+
+    /** Flattens every axis after the first (PyTorch's default). */
+    public Flatten() {
+        this(1, -1);
+    }
+
+    /** Flattens the axes {@code startDim} to {@code endDim}, both inclusive. */
+    public Flatten(int startDim, int endDim) {
+        this.startDim = startDim;
+        this.endDim = endDim;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
-        if (x.rank() == 0) {
-            throw new IllegalArgumentException("Flatten: input of shape [] has no batch axis");
+        int r = x.rank();
+        int s = startDim < 0 ? startDim + r : startDim;
+        int e = endDim < 0 ? endDim + r : endDim;
+        if (r == 0 || s < 0 || e >= r || s > e) {
+            throw new IllegalArgumentException(this + ": axes " + startDim + " to " + endDim + " do not fit input of shape "
+                    + Arrays.toString(x.shape()));
         }
-        if (x.rank() <= 2) {
-            return x;
+        int[] shape = x.shape();
+        int[] out = new int[r - (e - s)];
+        int merged = 1;
+        for (int i = s; i <= e; i++) {
+            merged *= shape[i];
         }
-        return x.reshape(x.shape(0), x.size() / Math.max(1, x.shape(0)));
+        System.arraycopy(shape, 0, out, 0, s);
+        out[s] = merged;
+        System.arraycopy(shape, e + 1, out, s + 1, r - e - 1);
+        return x.reshape(out);
     }
 
     @Override
     public String toString() {
-        return "Flatten";
+        return startDim == 1 && endDim == -1 ? "Flatten" : "Flatten(" + startDim + ", " + endDim + ")";
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapegrad.Conv;
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.nn.data.EmbeddedDatasets;
