@@ -61,7 +61,10 @@ public final class OpRegistry {
                 () -> BinaryOps.FAMILY,
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
-                () -> ReduceOps.FAMILY));
+                () -> ReduceOps.FAMILY,
+                () -> ArrayOps.FAMILY,
+                () -> IndexOps.FAMILY,
+                () -> LinalgOps.FAMILY));
 
         private static List<Family> load(List<Supplier<Family>> suppliers) {
             List<Family> out = new ArrayList<>();
