@@ -139,14 +139,7 @@ public final class ArrayOps {
         for (int a : axes) {
             flipped[Shapes.axis("flip", a, r)] = true;
         }
-        int[] st = Shapes.strides(x.shape);
-        int[] map = IndexMaps.map(x.shape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                o += (flipped[i] ? x.shape[i] - 1 - idx[i] : idx[i]) * st[i];
-            }
-            return o;
-        });
+        int[] map = IndexMaps.perAxis(x.shape, x.shape, (i, c) -> flipped[i] ? x.shape[i] - 1 - c : c);
         return IndexMaps.gather(x, map, x.shape);
     }
 
@@ -155,14 +148,7 @@ public final class ArrayOps {
         int r = x.rank();
         int ax = Shapes.axis("roll", axis, r);
         int n = x.shape[ax];
-        int[] st = Shapes.strides(x.shape);
-        int[] map = IndexMaps.map(x.shape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                o += (i == ax ? Math.floorMod(idx[i] - shift, n) : idx[i]) * st[i];
-            }
-            return o;
-        });
+        int[] map = IndexMaps.perAxis(x.shape, x.shape, (i, c) -> i == ax ? Math.floorMod(c - shift, n) : c);
         return IndexMaps.gather(x, map, x.shape);
     }
 
@@ -208,14 +194,7 @@ public final class ArrayOps {
         }
         int[] outShape = x.shape.clone();
         outShape[ax] = total;
-        int[] st = Shapes.strides(x.shape);
-        int[] map = IndexMaps.map(outShape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                o += (i == ax ? source[idx[i]] : idx[i]) * st[i];
-            }
-            return o;
-        });
+        int[] map = IndexMaps.perAxis(x.shape, outShape, (i, c) -> i == ax ? source[c] : c);
         return IndexMaps.gather(x, map, outShape);
     }
 
@@ -255,14 +234,7 @@ public final class ArrayOps {
         for (int i = 0; i < r; i++) {
             outShape[i] = in[i] * rp[i];
         }
-        int[] st = Shapes.strides(in);
-        int[] map = IndexMaps.map(outShape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                o += (idx[i] % in[i]) * st[i];
-            }
-            return o;
-        });
+        int[] map = IndexMaps.perAxis(in, outShape, (i, c) -> c % in[i]);
         return IndexMaps.gather(x, map, outShape);
     }
 
@@ -290,17 +262,9 @@ public final class ArrayOps {
             }
             outShape[i] = x.shape[i] + widths[i][0] + widths[i][1];
         }
-        int[] st = Shapes.strides(x.shape);
-        int[] map = IndexMaps.map(outShape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                int j = idx[i] - widths[i][0];
-                if (j < 0 || j >= x.shape[i]) {
-                    return -1;
-                }
-                o += j * st[i];
-            }
-            return o;
+        int[] map = IndexMaps.perAxis(x.shape, outShape, (i, c) -> {
+            int j = c - widths[i][0];
+            return j < x.shape[i] ? j : -1;  // j < 0 is a zero too
         });
         Tensor out = IndexMaps.gather(x, map, outShape);
         if (value == 0) {
@@ -463,15 +427,8 @@ public final class ArrayOps {
         int len = step > 0 ? Math.max(0, (e - s + step - 1) / step) : Math.max(0, (s - e - step - 1) / -step);
         int[] outShape = x.shape.clone();
         outShape[ax] = len;
-        int[] st = Shapes.strides(x.shape);
         int first = s;
-        int[] map = IndexMaps.map(outShape, idx -> {
-            int o = 0;
-            for (int i = 0; i < r; i++) {
-                o += (i == ax ? first + idx[i] * step : idx[i]) * st[i];
-            }
-            return o;
-        });
+        int[] map = IndexMaps.perAxis(x.shape, outShape, (i, c) -> i == ax ? first + c * step : c);
         return IndexMaps.gather(x, map, outShape);
     }
 

@@ -16,12 +16,12 @@ final class ArrayOpsCatalog {
 
     private static final Domain VALUES = Domain.free(-3, 3);
 
-    /** Chooses the parameters of a one-input entry for a shape. */
-    private interface Param {
+    /** Chooses the parameters of a one-input entry for a shape (shared with {@link IndexOpsCatalog}). */
+    interface Param {
         OpTest.Bound bind(int[] s, RandomGenerator rng);
     }
 
-    private static void add(List<OpTest> out, String name, String description, ShapeGenerator shapes, Param p) {
+    static void add(List<OpTest> out, String name, String description, ShapeGenerator shapes, Param p) {
         out.add(OpTest.of(name, description, new Domain[] {VALUES}, shapes, (s, rng) -> {
             if (s.length != 1) {
                 throw new IllegalArgumentException(name + ": takes one input, got " + s.length + " shapes");
@@ -35,11 +35,11 @@ final class ArrayOpsCatalog {
         }));
     }
 
-    private static ShapeGenerator rank(int lo, int hi) {
+    static ShapeGenerator rank(int lo, int hi) {
         return rng -> new int[][] {Gen.shape(rng, lo + rng.nextInt(hi - lo + 1), 4)};
     }
 
-    private static OpTest.Bound bound(String params, Function<Tensor, Tensor> f) {
+    static OpTest.Bound bound(String params, Function<Tensor, Tensor> f) {
         return new OpTest.Bound(params, in -> f.apply(in[0]));
     }
 

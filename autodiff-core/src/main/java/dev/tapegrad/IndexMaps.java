@@ -79,6 +79,31 @@ final class IndexMaps {
         return map;
     }
 
+    /** Where output coordinate {@code c} on axis {@code axis} comes from in the input: a coordinate, or −1 for a zero. */
+    @FunctionalInterface
+    interface AxisSource {
+        int at(int axis, int c);
+    }
+
+    /**
+     * The map of an op that moves each axis independently (flip, roll, repeat, tile, pad, strided
+     * slicing): input coordinate {@code f.at(axis, c)} for output coordinate {@code c}; any −1 makes a zero.
+     */
+    static int[] perAxis(int[] inShape, int[] outShape, AxisSource f) {
+        int[] st = Shapes.strides(inShape);
+        return map(outShape, idx -> {
+            int o = 0;
+            for (int i = 0; i < idx.length; i++) {
+                int c = f.at(i, idx[i]);
+                if (c < 0) {
+                    return -1;
+                }
+                o += c * st[i];
+            }
+            return o;
+        });
+    }
+
     /** Flat row-major offset of {@code idx} in {@code shape} (strides given). */
     static int offset(int[] idx, int[] strides) {
         int o = 0;

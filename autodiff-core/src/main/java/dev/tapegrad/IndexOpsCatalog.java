@@ -1,13 +1,14 @@
 package dev.tapegrad;
 
-import dev.tapegrad.testing.Domain;
 import dev.tapegrad.testing.Gen;
 import dev.tapegrad.testing.OpTest;
-import dev.tapegrad.testing.ShapeGenerator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.random.RandomGenerator;
+
+import static dev.tapegrad.ArrayOpsCatalog.add;
+import static dev.tapegrad.ArrayOpsCatalog.bound;
+import static dev.tapegrad.ArrayOpsCatalog.rank;
 
 /**
  * The op-table entries and expression names of {@link IndexOps}. Index tensors are parameters
@@ -15,34 +16,6 @@ import java.util.random.RandomGenerator;
  */
 final class IndexOpsCatalog {
     private IndexOpsCatalog() {}
-
-    private static final Domain VALUES = Domain.free(-3, 3);
-
-    private interface Param {
-        OpTest.Bound bind(int[] s, RandomGenerator rng);
-    }
-
-    private static void add(List<OpTest> out, String name, String description, ShapeGenerator shapes, Param p) {
-        out.add(OpTest.of(name, description, new Domain[] {VALUES}, shapes, (s, rng) -> {
-            if (s.length != 1) {
-                throw new IllegalArgumentException(name + ": takes one input, got " + s.length + " shapes");
-            }
-            try {
-                return p.bind(s[0], rng);
-            } catch (IndexOutOfBoundsException | ArithmeticException unfit) {
-                // a parameter drawn for a shape the op cannot take (an expression tree's shape, say)
-                throw new IllegalArgumentException(name + ": no parameters fit shape " + java.util.Arrays.toString(s[0]), unfit);
-            }
-        }));
-    }
-
-    private static ShapeGenerator rank(int lo, int hi) {
-        return rng -> new int[][] {Gen.shape(rng, lo + rng.nextInt(hi - lo + 1), 4)};
-    }
-
-    private static OpTest.Bound bound(String params, Function<Tensor, Tensor> f) {
-        return new OpTest.Bound(params, in -> f.apply(in[0]));
-    }
 
     /** An index tensor of the given shape with values in [0, n) (or [-n, n) with {@code negative}). */
     static Tensor indices(RandomGenerator rng, int[] shape, int n, boolean negative) {
