@@ -62,7 +62,7 @@ public final class IndexOps {
      */
     public static Tensor scatterAdd(Tensor src, int axis, Tensor index, int... shape) {
         int ax = checkAlongAxis("scatterAdd", shape, index.shape, axis, false);
-        for (int d = 0; d < src.rank(); d++) {
+        for (int d = 0; d < Math.max(src.rank(), index.rank()); d++) {
             if (src.rank() != index.rank() || index.shape[d] > src.shape[d]) {
                 throw new IllegalArgumentException("scatterAdd: index shape " + Shapes.str(index.shape)
                         + " does not fit inside src shape " + Shapes.str(src.shape));

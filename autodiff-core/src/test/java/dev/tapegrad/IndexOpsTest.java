@@ -119,6 +119,7 @@ class IndexOpsTest {
             assertThrows(IllegalArgumentException.class, () -> IndexOps.indexSelect(x, 0, Tensor.vector(-3)));
             assertThrows(IllegalArgumentException.class, () -> IndexOps.take(x, Tensor.vector(0.5)));
             assertThrows(IllegalArgumentException.class, () -> IndexOps.scatterAdd(Tensor.ones(2), 0, Tensor.vector(0, 4), 3));
+            assertThrows(IllegalArgumentException.class, () -> IndexOps.scatterAdd(Tensor.scalar(1), 0, Tensor.vector(0), 3));
             assertThrows(IllegalArgumentException.class, () -> IndexOps.gather(x, 0, Tensor.zeros(2, 4)));
             assertThrows(IllegalArgumentException.class, () -> IndexOps.maskedSelect(x, Tensor.ones(3, 2)));
             assertEquals(0, tape.size());
