@@ -256,7 +256,8 @@ public final class LinalgOps {
      * numpy's {@code einsum}: implicit ({@code "ij,jk"}: the labels that occur once, in alphabetical
      * order) and explicit ({@code "ij,jk->ik"}) output, {@code "..."} for broadcast leading axes
      * (sizes equal or 1), repeated labels in one operand taking diagonals ({@code "ii->i"}, and
-     * {@code "ii"} the trace), and sums over labels absent from the output. Computed with diagonal,
+     * {@code "ii"} the trace), and sums over labels absent from the output (broadcast axes too, when an
+     * explicit output has no {@code "..."}). Computed with diagonal,
      * sum, permute, reshape and batched matmul, contracting left to right. Subscripts that do not
      * fit the operands are an error naming the subscripts and the shapes.
      */
