@@ -31,6 +31,9 @@ import java.util.TreeSet;
  */
 public final class CsvReader {
 
+    /** A {@link Builder#labelColumn(int)} value for files without labels: every column is a feature, every label 0. */
+    public static final int NO_LABEL = Integer.MIN_VALUE;
+
     /** The longest record accepted, in characters (a file without line breaks must not fill the memory). */
     static final int MAX_RECORD = 1 << 22;
 
@@ -76,7 +79,8 @@ public final class CsvReader {
         }
 
         /**
-         * @param column the label column, 0-based; negative counts from the end (-1 = last)
+         * @param column the label column, 0-based; negative counts from the end (-1 = last);
+         *               {@link #NO_LABEL} for a file of features only
          * @return this builder
          */
         public Builder labelColumn(int column) {
@@ -177,12 +181,16 @@ public final class CsvReader {
                 }
                 if (columns < 0) {
                     columns = cells.length;
-                    if (columns < 2) {
+                    if (labelColumn == NO_LABEL) {
+                        labelIndex = -1;
+                    } else if (columns < 2) {
                         throw new DataFileException(file, "line " + lineNo + " has " + columns
                                 + " column; need at least one feature and a label");
                     }
-                    labelIndex = labelColumn < 0 ? columns + labelColumn : labelColumn;
-                    if (labelIndex < 0 || labelIndex >= columns) {
+                    if (labelColumn != NO_LABEL) {
+                        labelIndex = labelColumn < 0 ? columns + labelColumn : labelColumn;
+                    }
+                    if (labelColumn != NO_LABEL && (labelIndex < 0 || labelIndex >= columns)) {
                         throw new DataFileException(file, "label column " + labelColumn + " does not exist: line "
                                 + lineNo + " has " + columns + " columns");
                     }
@@ -190,7 +198,7 @@ public final class CsvReader {
                     throw new DataFileException(file, "line " + lineNo + " has " + cells.length + " columns, expected "
                             + columns + " like the first data line");
                 }
-                double[] row = new double[columns - 1];
+                double[] row = new double[labelIndex < 0 ? columns : columns - 1];
                 int k = 0;
                 for (int c = 0; c < columns; c++) {
                     String cell = cells[c].trim();
@@ -225,13 +233,14 @@ public final class CsvReader {
         if (rows.isEmpty()) {
             throw new DataFileException(file, "no data lines");
         }
-        int features = columns - 1;
+        int features = labelIndex < 0 ? columns : columns - 1;
         double[] x = new double[rows.size() * features];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, x, i * features, features);
         }
         int[] labels = new int[rows.size()];
-        List<String> classNames = labelClasses(file, rawLabels, labelLines, labels, classes);
+        List<String> classNames = labelIndex < 0 ? List.of("unlabelled")
+                : labelClasses(file, rawLabels, labelLines, labels, classes);
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         return new Result(headerCells, new Dataset(name, x, new int[] {features}, labels, classNames));
     }
@@ -295,7 +304,7 @@ public final class CsvReader {
 
     /** A first record whose cells, the label's aside, are not all numbers is a header. */
     private boolean looksLikeHeader(String[] cells) {
-        int label = labelColumn < 0 ? cells.length + labelColumn : labelColumn;
+        int label = labelColumn == NO_LABEL ? -1 : labelColumn < 0 ? cells.length + labelColumn : labelColumn;
         for (int i = 0; i < cells.length; i++) {
             if (i == label) {
                 continue;
