@@ -86,11 +86,11 @@ public final class PredictCommand implements Callable<Integer> {
         } else {
             samples = TrainCommand.loadData(source, dataOptions.options(column)).test();
         }
-        samples = ms.preprocessing().apply(samples);
         if (samples.featureCount() != inputs) {
             throw new CliException(source + ": samples have " + samples.featureCount() + " features (with a label column: "
                     + (samples.featureCount() + 1) + " columns) but model " + model + " takes " + inputs);
         }
+        samples = ms.preprocessing().apply(samples);
         List<String> names = ms.classNames();
         boolean logits = ms.outputActivation().equals("none");
         StringBuilder csv = new StringBuilder("sample");

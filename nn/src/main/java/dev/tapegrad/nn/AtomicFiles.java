@@ -151,7 +151,7 @@ public final class AtomicFiles {
         }
         if (e instanceof java.nio.file.FileSystemException fse) {
             // its message is the (temporary) file's name: say what failed instead
-            return fse.getReason() != null ? fse.getReason() : "no file can be created there (" + kind + ")";
+            return fse.getReason() != null ? fse.getReason() : "no file can be created in that directory";
         }
         return m == null ? kind : m;
     }
