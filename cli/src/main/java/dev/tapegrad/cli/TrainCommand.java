@@ -214,7 +214,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .schedule(schedule(rate)).progress(quiet ? null : stdout)
                 .saveState(files.stateFile()).resumeFrom(files.resume).stateMetadata(TrainFiles.OPTIONS_KEY, fingerprint());
         if (!quiet && ProgressBarCallback.wanted()) {
-            tb.callback(new ProgressBarCallback(System.err));
+            tb.callback(new ProgressBarCallback(System.err, ProgressBarCallback.terminalWidth()));
         }
         History h;
         try {
