@@ -26,11 +26,13 @@ final class Expression {
 
     private final String text;
     private final Function<String, Tensor> variables;
+    private final boolean marks;
     private int pos;
 
-    private Expression(String text, Function<String, Tensor> variables) {
+    private Expression(String text, Function<String, Tensor> variables, boolean marks) {
         this.text = text;
         this.variables = variables;
+        this.marks = marks;
     }
 
     /**
@@ -42,7 +44,19 @@ final class Expression {
      * @throws CliException on a syntax error (with the position) or an op's shape error
      */
     static Tensor evaluate(String text, Function<String, Tensor> variables) {
-        Expression e = new Expression(text, variables);
+        return evaluate(text, variables, false);
+    }
+
+    /**
+     * Evaluates an expression, optionally with {@link DotLabels} markers for a picture of its tape.
+     *
+     * @param text      the expression
+     * @param variables gives the tensor of each variable name
+     * @param marks     whether to mark variables with their names and ops with their parameters
+     * @return the result (the same values either way)
+     */
+    static Tensor evaluate(String text, Function<String, Tensor> variables, boolean marks) {
+        Expression e = new Expression(text, variables, marks);
         Tensor t = e.expr();
         e.skipSpaces();
         if (e.pos < text.length()) {
@@ -112,7 +126,7 @@ final class Expression {
             int start = pos;
             boolean negative = eat('-');
             double p = number(negative ? pos : start);
-            return base.pow(negative ? -p : p);
+            return param(base.pow(negative ? -p : p), "p=" + shortNumber(negative ? -p : p));
         }
         return base;
     }
@@ -146,7 +160,8 @@ final class Expression {
                 expect(')');
                 return call(name, args, start);
             }
-            return variables.apply(name);
+            Tensor v = variables.apply(name);
+            return marks ? DotLabels.variable(name, v) : v;
         }
         throw error("unexpected '" + c + "'");
     }
@@ -157,8 +172,9 @@ final class Expression {
                 Map.entry("sigmoid", Tensor::sigmoid), Map.entry("relu", Tensor::relu), Map.entry("softplus", Tensor::softplus),
                 Map.entry("sqrt", Tensor::sqrt), Map.entry("abs", Tensor::abs), Map.entry("square", Tensor::square),
                 Map.entry("sum", Tensor::sum), Map.entry("mean", Tensor::mean), Map.entry("max", Tensor::max),
-                Map.entry("softmax", t -> t.softmax(-1)), Map.entry("logsoftmax", t -> t.logSoftmax(-1)),
-                Map.entry("logsumexp", t -> t.logSumExp(-1)), Map.entry("transpose", Tensor::transpose));
+                Map.entry("softmax", t -> param(t.softmax(-1), "axis=-1")),
+                Map.entry("logsoftmax", t -> param(t.logSoftmax(-1), "axis=-1")),
+                Map.entry("logsumexp", t -> param(t.logSumExp(-1), "axis=-1")), Map.entry("transpose", Tensor::transpose));
         String key = name.toLowerCase(Locale.ROOT);
         if (unary.containsKey(key)) {
             if (args.size() != 1) {
@@ -175,6 +191,14 @@ final class Expression {
             return key.equals("maximum") ? a.maximum(b) : key.equals("minimum") ? a.minimum(b) : a.matmul(b);
         }
         throw errorAt(at, "unknown function '" + name + "'");
+    }
+
+    private Tensor param(Tensor t, String text) {
+        return marks ? DotLabels.parameter(t, text) : t;
+    }
+
+    private static String shortNumber(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private double number(int start) {

@@ -196,4 +196,32 @@ class CliHardeningTest {
         assertTrue(e.out().contains(acc), acc + " in\n" + e.out());
         assertOneLine(run("train", "--layout", "keras"), 2, "--layout keras is not one of tapegrad, pytorch");
     }
+
+    @Test
+    void graphNamesLeavesByTheirVariablesAndShowsOpParameters() throws IOException {
+        CliTest.Run r = run("graph", "--expr", "sum(softmax(x @ w + b)^3) + x", "--var", "x=1,2:1x2", "--var", "w=randn:2x3",
+                "--var", "b=0.5", "--out", p("named.dot"));
+        assertEquals(0, r.code(), r.err());
+        String dot = Files.readString(tmp.resolve("named.dot"));
+        assertTrue(dot.contains("label=\"x\\n[1, 2]\"") && dot.contains("label=\"w\\n[2, 3]\"") && dot.contains("label=\"b\\n[]\""), dot);
+        assertTrue(dot.contains("label=\"softmax\\n[1, 3]\\naxis=-1\"") && dot.contains("label=\"pow\\n[1, 3]\\np=3\""), dot);
+        assertFalse(dot.contains("var:") || dot.contains("param:") || dot.contains("label=\"leaf"), "markers folded away: " + dot);
+        // every edge joins two nodes that exist
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.regex.Matcher n = java.util.regex.Pattern.compile("(\\w+) \\[shape").matcher(dot);
+        while (n.find()) {
+            ids.add(n.group(1));
+        }
+        java.util.regex.Matcher e = java.util.regex.Pattern.compile("(\\w+) -> (\\w+);").matcher(dot);
+        int edges = 0;
+        while (e.find()) {
+            assertTrue(ids.contains(e.group(1)) && ids.contains(e.group(2)), e.group());
+            edges++;
+        }
+        assertEquals(9, edges, dot);   // matmul 2, add 2, softmax 1, pow 1, sum 1, add 2
+        // the markers change no value: the same gradient as without a picture
+        CliTest.Run plain = run("graph", "--expr", "sum(softmax(x @ w + b)^3) + x", "--var", "x=1,2:1x2", "--var", "w=randn:2x3",
+                "--var", "b=0.5");
+        assertEquals(r.out().lines().filter(l -> l.startsWith("d(")).toList(), plain.err().lines().filter(l -> l.startsWith("d(")).toList());
+    }
 }
