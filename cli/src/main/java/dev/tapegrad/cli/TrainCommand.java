@@ -152,7 +152,7 @@ public final class TrainCommand implements Callable<Integer> {
         // Before the data and the run: a target that cannot be written must not waste either.
         new OutputTargets().add("--save", save).add("--plot", plot).add("--history", history.isEmpty() ? null : Path.of(history))
                 .add(files.checkpoint != null ? "--checkpoint" : "--resume", files.stateFile()).check();
-        files.checkResume(fingerprint());
+        files.checkResume(TrainFiles.fingerprint(this));
         if (!quiet && (data.trim().startsWith("idx:") || data.trim().startsWith("csv:"))) {
             out.println("loading " + data.trim() + " ...");
             out.flush();
@@ -212,7 +212,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Builder tb = Trainer.builder(model, opt, lossFn)
                 .epochs(epochs).batchSize(batch).validation(validation).earlyStopping(patience).seed(seed)
                 .schedule(schedule(rate)).progress(quiet ? null : stdout)
-                .saveState(files.stateFile()).resumeFrom(files.resume).stateMetadata(TrainFiles.OPTIONS_KEY, fingerprint());
+                .saveState(files.stateFile()).resumeFrom(files.resume).stateMetadata(TrainFiles.OPTIONS_KEY, TrainFiles.fingerprint(this));
         if (!quiet && ProgressBarCallback.wanted()) {
             tb.callback(new ProgressBarCallback(System.err, ProgressBarCallback.terminalWidth()));
         }
@@ -313,17 +313,6 @@ public final class TrainCommand implements Callable<Integer> {
             throw new CliException("usage: --init " + init + " is not one of default, he, xavier, normal");
         }
         files.layout();
-    }
-
-    /** The options a resumed run must share with the checkpoint's (outputs, threads and, for a constant or exponential schedule, --epochs aside). */
-    private String fingerprint() {
-        return String.join(" ", "--data", data.trim(), "--label-column", Integer.toString(labelColumn), "--classes",
-                Integer.toString(dataOptions.classes), "--delimiter", dataOptions.delimiter, "--layers", layers, "--activation", activation,
-                "--output-activation", outputActivation, "--loss", loss, "--optimizer", optimizer, "--lr", String.valueOf(lr),
-                "--momentum", Double.toString(momentum), "--weight-decay", Double.toString(weightDecay), "--schedule", schedule,
-                schedule.equals("cosine") || schedule.equals("step") ? "--epochs " + epochs : "", "--batch", Integer.toString(batch),
-                "--seed", Long.toString(seed), "--val-fraction", Double.toString(valFraction), "--patience", Integer.toString(patience),
-                "--normalize", normalize, "--augment", augment, "--init", init).replaceAll(" +", " ");
     }
 
     static void checkParent(Path file) {

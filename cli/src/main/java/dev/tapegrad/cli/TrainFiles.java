@@ -70,4 +70,15 @@ final class TrainFiles {
                     + "' but this run has '" + options + "'; resume with the same options");
         }
     }
+
+    /** The options a resumed run must share with the checkpoint's (outputs, threads and, for a constant or exponential c.schedule, --epochs aside). */
+    static String fingerprint(TrainCommand c) {
+        return String.join(" ", "--data", c.data.trim(), "--label-column", Integer.toString(c.labelColumn), "--classes",
+                Integer.toString(c.dataOptions.classes), "--delimiter", c.dataOptions.delimiter, "--layers", c.layers, "--activation", c.activation,
+                "--output-activation", c.outputActivation, "--loss", c.loss, "--optimizer", c.optimizer, "--lr", String.valueOf(c.lr),
+                "--momentum", Double.toString(c.momentum), "--weight-decay", Double.toString(c.weightDecay), "--schedule", c.schedule,
+                c.schedule.equals("cosine") || c.schedule.equals("step") ? "--epochs " + c.epochs : "", "--batch", Integer.toString(c.batch),
+                "--seed", Long.toString(c.seed), "--val-fraction", Double.toString(c.valFraction), "--patience", Integer.toString(c.patience),
+                "--normalize", c.normalize, "--augment", c.augment, "--init", c.init).replaceAll(" +", " ");
+    }
 }
