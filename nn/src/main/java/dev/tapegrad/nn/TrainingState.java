@@ -35,7 +35,7 @@ record TrainingState(int epochsDone, History history, double best, int bestEpoch
     /** Writes the state of a run (atomically: an interrupted write keeps the previous checkpoint). */
     void write(Path file, Module model, Optimizer optimizer, Map<String, String> extra) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        Map<String, Tensor> params = model.namedParameters();
+        Map<String, Tensor> params = model.namedState();
         params.forEach((k, v) -> tensors.put("model." + k, v));
         if (bestWeights != null) {
             int i = 0;
@@ -85,7 +85,7 @@ record TrainingState(int epochsDone, History history, double best, int bestEpoch
                     + optimizer.getClass().getName());
         }
         Map<String, Tensor> all = SafeTensors.read(file);
-        Map<String, Tensor> params = model.namedParameters();
+        Map<String, Tensor> params = model.namedState();
         Map<String, double[]> weights = new LinkedHashMap<>();
         double[][] best = all.containsKey("best." + params.keySet().iterator().next()) ? new double[params.size()][] : null;
         int i = 0;
