@@ -25,6 +25,9 @@ class PredictResumeTest {
 
     @Test
     void predictWritesOneLinePerSampleAgreeingWithEval() throws IOException {
+        CliTest.Run help = CliTest.run("predict", "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("Usage: tapegrad predict") && help.out().contains("--out=FILE"), help.out());
         CliTest.Run t = CliTest.run("train", "--data", "iris", "--layers", "6", "--epochs", "30", "--lr", "0.01", "-q", "--history=",
                 "--save", p("iris.safetensors"));
         assertEquals(0, t.code(), t.err());
