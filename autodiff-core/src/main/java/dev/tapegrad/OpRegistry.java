@@ -61,7 +61,8 @@ public final class OpRegistry {
                 () -> BinaryOps.FAMILY,
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
-                () -> ReduceOps.FAMILY));
+                () -> ReduceOps.FAMILY,
+                () -> MathOps.FAMILY));
 
         private static List<Family> load(List<Supplier<Family>> suppliers) {
             List<Family> out = new ArrayList<>();
