@@ -36,6 +36,14 @@ public final class MathOps {
 
     // ---------------------------------------------------------------- trigonometric
 
+    static final ElementwiseUnary SIN = new ElementwiseUnary("sin", Math::sin, (x, y, u) -> u.mul(cos(x)));
+    static final ElementwiseUnary COS = new ElementwiseUnary("cos", Math::cos, (x, y, u) -> u.mul(sin(x)).neg());
+
+    /** Sine (radians); derivative cos x. */
+    public static Tensor sin(Tensor x) { return SIN.apply(x); }
+    /** Cosine (radians); derivative −sin x. */
+    public static Tensor cos(Tensor x) { return COS.apply(x); }
+
     static final ElementwiseUnary TAN = new ElementwiseUnary("tan", Math::tan,
             (x, y, u) -> u.mul(y.square().add(1.0))).domain(Domain.strict(-1.3, 1.3));
     static final ElementwiseUnary ASIN = new ElementwiseUnary("asin", Math::asin,
