@@ -62,7 +62,8 @@ public final class OpRegistry {
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
                 () -> ReduceOps.FAMILY,
-                () -> MathOps.FAMILY));
+                () -> MathOps.FAMILY,
+                () -> ReductionOps.FAMILY));
 
         private static List<Family> load(List<Supplier<Family>> suppliers) {
             List<Family> out = new ArrayList<>();
