@@ -214,6 +214,27 @@ class MathOpsTest {
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
+    /** Every binary MathOps op on every required broadcast pair, both orders, first and second order. */
+    @Test
+    void binaryOpsOnEveryRequiredBroadcastPair() {
+        RandomGenerator rng = OpGradientPropertiesTest.rng(77);
+        List<String> failures = new ArrayList<>();
+        for (String name : List.of("pow", "atan2", "hypot", "logaddexp", "logaddexp2", "mod", "fmod", "lt", "eq")) {
+            OpTest op = OpCatalog.get(name);
+            for (int[][] pair : OpCatalog.BROADCAST_PAIRS) {
+                for (int[][] shapes : List.of(pair, new int[][] {pair[1], pair[0]})) {
+                    OpCatalog.Case c = op.newCase(rng, shapes);
+                    Tensor[] in = c.sampleInputs(rng);
+                    GradCheck.Result first = GradCheck.check(c.fn(), in), second = GradCheck.checkSecondOrder(c.fn(), in);
+                    if (!first.passed() || !second.passed()) {
+                        failures.add(c.label() + "\n" + first + "\n" + second);
+                    }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
     /** The gradients of Σ f(inputs) with respect to every input, from a tape. */
     static Tensor[] gradients(Function<Tensor[], Tensor> f, Tensor... in) {
         Tensor y;
