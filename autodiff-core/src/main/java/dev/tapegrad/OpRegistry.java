@@ -62,6 +62,8 @@ public final class OpRegistry {
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
                 () -> ReduceOps.FAMILY,
+                () -> MathOps.FAMILY,
+                () -> ReductionOps.FAMILY,
                 () -> ArrayOps.FAMILY,
                 () -> IndexOps.FAMILY,
                 () -> LinalgOps.FAMILY));
