@@ -62,6 +62,11 @@ public final class OpRegistry {
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
                 () -> ReduceOps.FAMILY,
+                () -> MathOps.FAMILY,
+                () -> ReductionOps.FAMILY,
+                () -> ArrayOps.FAMILY,
+                () -> IndexOps.FAMILY,
+                () -> LinalgOps.FAMILY,
                 () -> ConvOps.FAMILY));
 
         private static List<Family> load(List<Supplier<Family>> suppliers) {

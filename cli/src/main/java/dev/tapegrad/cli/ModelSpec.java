@@ -169,6 +169,19 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
      * @throws IOException if it cannot be written
      */
     void save(Module model, Path file) throws IOException {
+        save(model, file, SafeTensors.Layout.TAPEGRAD);
+    }
+
+    /**
+     * Writes the model in the given layout of its Linear weights ({@code layout} is recorded in
+     * the metadata, so that {@link #load} reads either).
+     *
+     * @param model  the trained model
+     * @param file   the file
+     * @param layout Tapegrad's {@code [in, out]} or PyTorch's {@code [out, in]}
+     * @throws IOException if it cannot be written
+     */
+    void save(Module model, Path file, SafeTensors.Layout layout) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "tapegrad");
         meta.put("module", "Sequential");
@@ -179,6 +192,7 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         meta.put("classes", String.join("\u001f", classNames));
         meta.put("data", data);
         meta.put("label_column", Integer.toString(labelColumn));
+        meta.put(SafeTensors.Layout.KEY, layout.value());
         preprocessing.writeTo(meta);
         if (stack != null) {
             meta.put("stack_name", stack.name());
@@ -189,7 +203,7 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliException("cannot write " + file + ": directory " + parent + " does not exist");
         }
-        SafeTensors.write(file, model.namedParameters(), meta);
+        SafeTensors.write(file, model.stateDict(layout), meta);
     }
 
     /**
@@ -221,6 +235,12 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         if (classes.size() != sizes[sizes.length - 1]) {
             classes = dev.tapegrad.nn.Dataset.numberedClasses(sizes[sizes.length - 1]);
         }
+        String activation = meta.getOrDefault("activation", "relu");
+        String output = meta.getOrDefault("output_activation", "none");
+        checkActivation(activation, "activation", file);
+        if (!output.equals("none")) {
+            checkActivation(output, "output_activation", file);
+        }
         LayerStack stack = meta.containsKey("stack") ? new LayerStack(meta.getOrDefault("stack_name", "stack"), meta.get("stack")) : null;
         int[] sampleShape = {sizes[0]};
         if (stack != null) {
@@ -233,19 +253,59 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
                 throw new CliException(file + ": sample shape '" + meta.get("sample_shape") + "' does not hold " + sizes[0] + " features");
             }
         }
-        ModelSpec spec = new ModelSpec(sizes, meta.getOrDefault("activation", "relu"),
-                meta.getOrDefault("output_activation", "none"), "default",
+        ModelSpec spec = new ModelSpec(sizes, activation, output, "default",
                 Preprocessing.readFrom(meta, file.toString()), classes, meta.getOrDefault("data", "digits"),
                 labelColumn(meta.getOrDefault("label_column", "-1"), file), stack, sampleShape);
+        SafeTensors.Layout layout = SafeTensors.Layout.of(meta);
         Module model;
-        try {
+        if (stack == null) {
+            // Before building: a description that its own tensors do not match must not allocate the network.
+            spec.checkTensors(SafeTensors.shapes(file), layout, file);
             model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
-        } catch (CliException e) {
-            throw new CliException(file + ": " + e.getMessage());
+        } else {
+            try {
+                model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
+            } catch (CliException e) {
+                throw new CliException(file + ": " + e.getMessage());
+            }
         }
-        model.load(file);
+        model.load(file, layout);
         model.eval();
         return new Loaded(spec, model);
+    }
+
+    /** The parameter names and shapes the network of this description has, in the given layout. */
+    Map<String, int[]> parameterShapes(SafeTensors.Layout layout) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            boolean torch = layout == SafeTensors.Layout.PYTORCH;
+            out.put(2 * i + ".weight", torch ? new int[] {sizes[i + 1], sizes[i]} : new int[] {sizes[i], sizes[i + 1]});
+            out.put(2 * i + ".bias", new int[] {sizes[i + 1]});
+        }
+        return out;
+    }
+
+    private void checkTensors(Map<String, int[]> found, SafeTensors.Layout layout, Path file) {
+        Map<String, int[]> want = parameterShapes(layout);
+        if (!want.keySet().equals(found.keySet())) {
+            throw new CliException(file + ": its tensors " + found.keySet() + " do not match its layer description '"
+                    + describe() + "' (expected " + want.keySet() + ")");
+        }
+        for (Map.Entry<String, int[]> e : want.entrySet()) {
+            if (!Arrays.equals(e.getValue(), found.get(e.getKey()))) {
+                throw new CliException(file + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(found.get(e.getKey()))
+                        + " but its layer description '" + describe() + "' needs " + Arrays.toString(e.getValue()));
+            }
+        }
+    }
+
+    private static void checkActivation(String name, String key, Path file) {
+        try {
+            Activation.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(file + ": corrupt model file: its " + key + " '" + name + "' is not an activation ("
+                    + TapegradCommand.oneLine(e.getMessage()) + ")");
+        }
     }
 
     private static int labelColumn(String text, Path file) {
