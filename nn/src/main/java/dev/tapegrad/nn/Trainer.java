@@ -259,9 +259,30 @@ public final class Trainer {
      */
     public History fit(Dataset train) {
         DataLoader loader = DataLoader.of(train, batchSize, shuffle);
+        return fit(loader, loader.batchCount(), train.size(), b -> TrainingStep.run(model, optimizer, loss, b));
+    }
+
+    /**
+     * Trains with steps that someone else defines: each pass over {@code batches} is one epoch and
+     * {@code step} turns each item into one optimizer step. Everything else (schedule, validation,
+     * early stopping, best weights, history, callbacks) is as in {@link #fit(Dataset)}, which is
+     * {@code fit(loader, loader.batchCount(), n, b -> TrainingStep.run(model, optimizer, loss, b))}.
+     * A data-parallel trainer passes the shards of each global batch and a step that sums the
+     * workers' gradients before {@link Optimizer#step(double[][])}.
+     *
+     * @param batches     what one epoch iterates over (a fresh pass per epoch)
+     * @param batchCount  items per pass (for the callbacks)
+     * @param sampleCount samples per pass (for the callbacks)
+     * @param step        runs one optimizer step and reports the whole batch's mean loss, correct
+     *                    count and size
+     * @param <T>         the item type, for example {@link Batch}
+     * @return the history of the run
+     */
+    public <T> History fit(Iterable<T> batches, int batchCount, int sampleCount,
+                           java.util.function.Function<T, TrainingStep.Result> step) {
         History history = new History();
         for (TrainingCallback c : callbacks) {
-            c.onTrainBegin(epochs, loader.batchCount(), train.size());
+            c.onTrainBegin(epochs, batchCount, sampleCount);
         }
         double best = Double.NaN;
         int bestEpoch = -1;
@@ -281,27 +302,19 @@ public final class Trainer {
             long correct = 0;
             int seen = 0;
             int batchNo = 0;
-            for (Batch b : loader) {
+            for (T b : batches) {
                 batchNo++;
-                double batchLoss;
-                Tensor output;
-                optimizer.zeroGrad();
-                try (Tape tape = Tape.record()) {
-                    output = model.forward(b.x());
-                    Tensor l = loss.apply(output, b);
-                    batchLoss = l.item();
-                    tape.backward(l);
-                }
-                optimizer.step();
+                TrainingStep.Result r = step.apply(b);
+                double batchLoss = r.loss();
                 if (!Double.isFinite(batchLoss)) {
                     throw new ArithmeticException("Trainer: loss became " + batchLoss + " in epoch " + epoch + ", batch "
                             + batchNo + " (learning rate " + rate + " may be too high)");
                 }
-                lossSum += batchLoss * b.size();
-                correct += countCorrect(output, b.labels());
-                seen += b.size();
+                lossSum += batchLoss * r.size();
+                correct += r.correct();
+                seen += r.size();
                 for (TrainingCallback c : callbacks) {
-                    c.onBatchEnd(epoch, batchNo, batchLoss, b.size());
+                    c.onBatchEnd(epoch, batchNo, batchLoss, r.size());
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -427,16 +440,5 @@ public final class Trainer {
             model.train(wasTraining);
         }
         return new Evaluation(lossSum / data.size(), (double) correct / data.size(), predictions);
-    }
-
-    private static int countCorrect(Tensor output, int[] labels) {
-        int[] pred = Metrics.argmax(output);
-        int c = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
     }
 }
