@@ -101,10 +101,76 @@ public final class ScalingBenchmark {
         return String.format(Locale.ROOT, fmt + " (" + fmt + "–" + fmt + ")", median, v[0], v[v.length - 1]);
     }
 
+    /** Median seconds to send {@code bytes} over a loopback TCP connection and get them back (the two-worker exchange). */
+    static double loopbackRoundTrip(int bytes) throws java.io.IOException {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0)) {
+            Thread echo = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    byte[] buf = new byte[bytes];
+                    var in = new java.io.DataInputStream(s.getInputStream());
+                    for (int i = 0; i < 40; i++) {
+                        in.readFully(buf);
+                        s.getOutputStream().write(buf);
+                        s.getOutputStream().flush();
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            echo.start();
+            try (java.net.Socket c = new java.net.Socket("127.0.0.1", server.getLocalPort())) {
+                c.setTcpNoDelay(true);
+                byte[] buf = new byte[bytes];
+                var in = new java.io.DataInputStream(c.getInputStream());
+                double[] t = new double[40];
+                for (int i = 0; i < t.length; i++) {
+                    long t0 = System.nanoTime();
+                    c.getOutputStream().write(buf);
+                    c.getOutputStream().flush();
+                    in.readFully(buf);
+                    t[i] = (System.nanoTime() - t0) / 1e9;
+                }
+                Arrays.sort(t);
+                return t[t.length / 2];
+            }
+        }
+    }
+
+    static double median(List<Figures> runs, java.util.function.ToDoubleFunction<Figures> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * The cost model, step(W) = compute(B / W) + exchange(W), with compute(b) = k b, k the measured batch-256 step time per sample
+     * (one thread, no Spark) and the exchange of the star reduction this module uses (task 0
+     * receives and sends W - 1 vectors of 8 P bytes: every other task sends and receives one,
+     * 2 × 8 P bytes) or of a ring all-reduce (2 × 8 P (W - 1) / W bytes per task), on a network of
+     * latency alpha and bandwidth beta.
+     */
+    static void project(double msPerSample, long params, double alphaMs, double bytesPerMs) {
+        double v = 8.0 * params;
+        System.out.printf(Locale.ROOT, "%nprojection: compute %.4f ms per sample per step (measured, 1 thread), %.0f bytes per"
+                + " vector, latency %.2f ms, bandwidth %.2f GB/s%n", msPerSample, v, alphaMs, bytesPerMs / 1e6);
+        System.out.println("| workers | bytes per step, task 0 (star) | step ms, strong B=256 (star / ring) | samples/s strong"
+                + " (star / ring) | step ms, weak 128/worker (star / ring) | samples/s weak (star / ring) |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (int w : new int[] {1, 2, 8, 16, 32, 64}) {
+            double star = w == 1 ? 0 : 2 * alphaMs + 2 * (w - 1) * v / bytesPerMs;
+            double ring = w == 1 ? 0 : 2 * (w - 1) * alphaMs + 2 * v * (w - 1) / w / bytesPerMs;
+            double strongC = msPerSample * 256.0 / w;
+            double weakC = msPerSample * 128;
+            System.out.printf(Locale.ROOT, "| %d | %.2f MB | %.2f / %.2f | %.0f / %.0f | %.2f / %.2f | %.0f / %.0f |%n", w,
+                    2 * (w - 1) * v / 1e6, strongC + star, strongC + ring, 256e3 / (strongC + star), 256e3 / (strongC + ring),
+                    weakC + star, weakC + ring, 128e3 * w / (weakC + star), 128e3 * w / (weakC + ring));
+        }
+    }
+
     /**
      * @param args repeats per case (default 3)
+     * @throws java.io.IOException if the loopback measurement fails
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         System.setProperty("tapegrad.threads", "1");
         dev.tapegrad.kernels.Parallel.setThreads(1);
@@ -115,6 +181,7 @@ public final class ScalingBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.println("| case | steps/s | samples/s | exchange ms/step | compute ms/step |");
         System.out.println("|---|---:|---:|---:|---:|");
+        double[] perStepMs = new double[2];
         for (int batch : new int[] {128, 256}) {
             List<Figures> runs = new ArrayList<>();
             local(d, batch);   // warm-up
@@ -122,7 +189,10 @@ public final class ScalingBenchmark {
                 runs.add(local(d, batch));
             }
             System.out.println(row("no Spark, 1 thread, batch " + batch, runs));
+            perStepMs[batch / 128 - 1] = median(runs, Figures::computeMs);
         }
+        List<Figures> two = new ArrayList<>();
+        List<Figures> oneHalf = new ArrayList<>();
         for (String master : new String[] {"local[1]", "local[2]"}) {
             int workers = master.equals("local[1]") ? 1 : 2;
             SparkSession spark = SparkSession.builder().master(master).appName("tapegrad-bench")
@@ -141,8 +211,17 @@ public final class ScalingBenchmark {
                         : "(strong: same batch; weak: 128 per worker)";
                 System.out.println(row(master + ", " + workers + " worker" + (workers > 1 ? "s" : "") + ", batch " + batch
                         + " " + kind, runs));
+                (workers == 2 ? two : batch == 128 ? oneHalf : new ArrayList<Figures>()).addAll(runs);
             }
             spark.stop();
         }
+        double roundTrip = 1e3 * loopbackRoundTrip((int) (8 * (params + 3)));
+        double predicted = median(oneHalf, Figures::computeMs) + median(oneHalf, Figures::exchangeMs) + roundTrip;
+        double measured = 1e3 / median(two, Figures::stepsPerSecond);
+        System.out.printf(Locale.ROOT, "%ncheck on this machine: loopback round trip of one vector %.2f ms; model for local[2],"
+                + " batch 256 = local[1] batch-128 step (compute + exchange overhead) + round trip = %.2f ms per step"
+                + " (%.0f steps/s); measured %.2f ms (%.0f steps/s)%n", roundTrip, predicted, 1e3 / predicted, measured,
+                1e3 / measured);
+        project(perStepMs[1] / 256, params, 0.1, 1.25e6);
     }
 }
