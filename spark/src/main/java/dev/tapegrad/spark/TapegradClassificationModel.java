@@ -52,6 +52,7 @@ public final class TapegradClassificationModel extends Model<TapegradClassificat
         setDefault(probabilityCol, "probability");
     }
 
+    /** @return this stage's unique id */
     @Override
     public String uid() {
         return uid;
@@ -132,6 +133,12 @@ public final class TapegradClassificationModel extends Model<TapegradClassificat
         }
     }
 
+    /**
+     * Checks the features column and adds the probability and prediction columns.
+     *
+     * @param schema the input schema
+     * @return the output schema
+     */
     @Override
     public StructType transformSchema(StructType schema) {
         return outputSchema(schema, getOrDefault(featuresCol), getOrDefault(predictionCol), getOrDefault(probabilityCol),
@@ -154,6 +161,10 @@ public final class TapegradClassificationModel extends Model<TapegradClassificat
         return schema.add(probability, SQLDataTypes.VectorType(), false).add(prediction, DataTypes.DoubleType, false);
     }
 
+    /**
+     * @param extra params to override
+     * @return a copy with the same network and these params
+     */
     @Override
     public TapegradClassificationModel copy(ParamMap extra) {
         TapegradClassificationModel m = new TapegradClassificationModel(uid, network, history);

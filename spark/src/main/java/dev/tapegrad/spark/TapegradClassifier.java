@@ -86,6 +86,7 @@ public final class TapegradClassifier extends Estimator<TapegradClassificationMo
         setDefault(shards, 0);
     }
 
+    /** @return this stage's unique id */
     @Override
     public String uid() {
         return uid;
@@ -202,6 +203,10 @@ public final class TapegradClassifier extends Estimator<TapegradClassificationMo
                 getOrDefault(probabilityCol), "TapegradClassifier");
     }
 
+    /**
+     * @param extra params to override
+     * @return a copy with these params
+     */
     @Override
     public TapegradClassifier copy(ParamMap extra) {
         return defaultCopy(extra);
