@@ -249,6 +249,14 @@ public final class GradCheck {
             return out;
         }
 
+        int[][] inputShapesCopy() {
+            int[][] c = new int[inputShapes.length][];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = inputShapes[i].clone();
+            }
+            return c;
+        }
+
         /** How the check was made, e.g. {@code full Jacobian (6 VJPs)}. */
         public String mode() {
             return mode;
@@ -358,14 +366,25 @@ public final class GradCheck {
         for (int i = 0; i < base.length; i++) {
             v[i] = randomLike(rng, base[i].shape, false);
         }
-        Function<Tensor[], Tensor> gradDotV = in -> {
+        Function<Tensor[], Tensor> gradDotV = gradDotV(fn, seed, v);
+        Result r = check(options, gradDotV, base);
+        return new Result(options, "second order: gradient of <grad, v> for random v", r.inputShapes, y0.shape.clone(), r.entries());
+    }
+
+    /**
+     * {@code x ↦ Σᵢ ⟨∇ᵢ⟨s, fn(x)⟩, vᵢ⟩}, each evaluation a reverse replay (recorded on the caller's
+     * tape when one records, so that it can be differentiated in either mode).
+     */
+    private static Function<Tensor[], Tensor> gradDotV(Function<Tensor[], Tensor> fn, Tensor seed, Tensor[] v) {
+        return in -> {
             Tape current = Tape.current();
             boolean onOuter = current != null && Tape.isRecording();
             Tape tape = onOuter ? current : Tape.record(Tape.Option.KEEP);
             try {
                 Tensor[] xs = new Tensor[in.length];
                 for (int i = 0; i < in.length; i++) {
-                    xs[i] = onOuter && tape.tracks(in[i]) ? in[i] : new Tensor(in[i].data, in[i].shape).requiresGrad(true);
+                    // alias keeps forward-mode tangents: a JVP of this function is forward over reverse
+                    xs[i] = onOuter && tape.tracks(in[i]) ? in[i] : in[i].alias().requiresGrad(true);
                 }
                 Tensor y = fn.apply(xs.clone());
                 Tensor[] g = (onOuter ? tape.createGraph() : tape.retainGraph()).zerosForConstants().vjp(y, seed, xs);
@@ -380,8 +399,106 @@ public final class GradCheck {
                 }
             }
         };
-        Result r = check(options, gradDotV, base);
-        return new Result(options, "second order: gradient of <grad, v> for random v", r.inputShapes, y0.shape.clone(), r.entries());
+    }
+
+    // ------------------------------------------------------------------ forward mode and both modes
+
+    /** The modes of automatic differentiation that {@link #checkGrads} exercises. */
+    public enum Mode {
+        /** Jacobian-vector products ({@link Autodiff#jvp}). */
+        FORWARD,
+        /** Vector-Jacobian products (tape replays). */
+        REVERSE
+    }
+
+    /**
+     * Checks forward mode: for a random direction per input, the JVP ({@link Autodiff#jvp}) against
+     * central differences along the same direction (every output element, or a random projection of
+     * a large output), and against reverse mode by transposition: ⟨u, J·t⟩ = ⟨Jᵀ·u, t⟩ for a random u.
+     *
+     * <pre>{@code
+     * GradCheck.Result r = GradCheck.checkJvp(in -> in[0].matmul(in[1]).tanh(), x, w);
+     * }</pre>
+     */
+    public static Result checkJvp(Options options, Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Objects.requireNonNull(fn, "GradCheck.checkJvp: fn");
+        return ForwardCheck.checkJvp(options, fn, inputs);
+    }
+
+    /** {@link #checkJvp(Options, Function, Tensor...)} with {@link Options#defaults()}. */
+    public static Result checkJvp(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        return checkJvp(Options.defaults(), fn, inputs);
+    }
+
+    /** As {@link #checkJvp(Function, Tensor...)}, throwing an AssertionError with the report on failure. */
+    public static void assertJvp(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Result r = checkJvp(fn, inputs);
+        if (!r.passed()) {
+            throw new AssertionError(r.toString());
+        }
+    }
+
+    /**
+     * Checks derivatives in the given modes up to {@code order} (1 or 2), like JAX's
+     * {@code check_grads(f, args, order, modes)}. Order 1: reverse ({@link #check}) and forward
+     * ({@link #checkJvp}). Order 2 adds reverse over reverse ({@link #checkSecondOrder}), forward
+     * over forward (the JVP of a projected JVP), and with both modes forward over reverse (the JVP of
+     * a projected gradient) and reverse over forward (the gradient of a projected JVP). One result per
+     * check, in that order.
+     */
+    public static List<Result> checkGrads(Options options, java.util.Set<Mode> modes, int order,
+                                          Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        if (order < 1 || order > 2) {
+            throw new IllegalArgumentException("GradCheck.checkGrads: order " + order + " must be 1 or 2");
+        }
+        Objects.requireNonNull(fn, "GradCheck.checkGrads: fn");
+        boolean fwd = modes.contains(Mode.FORWARD), rev = modes.contains(Mode.REVERSE);
+        List<Result> out = new ArrayList<>();
+        if (rev) {
+            out.add(check(options, fn, inputs));
+        }
+        if (fwd) {
+            out.add(checkJvp(options, fn, inputs));
+        }
+        if (order == 2) {
+            Tensor[] base = copies(inputs);
+            Tensor y0 = evaluate(fn, base);
+            RandomGenerator rng = rng(options.seed() ^ 0x2D0DL);
+            Tensor s = randomLike(rng, y0.shape, y0.rank() == 0);
+            Tensor[] w = new Tensor[base.length];
+            for (int i = 0; i < base.length; i++) {
+                w[i] = randomLike(rng, base[i].shape, false);
+            }
+            Function<Tensor[], Tensor> projectedJvp = ForwardCheck.projectedJvp(fn, s, w);
+            if (rev) {
+                out.add(checkSecondOrder(options, fn, inputs));
+            }
+            if (fwd) {
+                out.add(relabel(checkJvp(options, projectedJvp, base), "second order, forward over forward: "));
+            }
+            if (fwd && rev) {
+                out.add(relabel(checkJvp(options, gradDotV(fn, s, w), base), "second order, forward over reverse: "));
+                out.add(relabel(check(options, projectedJvp, base), "second order, reverse over forward: "));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #checkGrads} in both modes to second order, throwing an AssertionError with every failing report. */
+    public static void assertGrads(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        StringBuilder failures = new StringBuilder();
+        for (Result r : checkGrads(Options.defaults(), java.util.EnumSet.allOf(Mode.class), 2, fn, inputs)) {
+            if (!r.passed()) {
+                failures.append(r).append(System.lineSeparator());
+            }
+        }
+        if (failures.length() > 0) {
+            throw new AssertionError(failures.toString().stripTrailing());
+        }
+    }
+
+    private static Result relabel(Result r, String prefix) {
+        return new Result(r.options(), prefix + r.mode(), r.inputShapesCopy(), r.outputShape(), r.entries());
     }
 
     /** {@link #checkSecondOrder(Options, Function, Tensor...)} with {@link Options#defaults()}. */
@@ -528,7 +645,7 @@ public final class GradCheck {
         return new Result(o, mode, shapes, y0.shape.clone(), entries);
     }
 
-    private static Entry entry(int input, int[] element, int[] output, double analytic, double numeric, double tol) {
+    static Entry entry(int input, int[] element, int[] output, double analytic, double numeric, double tol) {
         double abs = Math.abs(analytic - numeric);
         if (!Double.isFinite(analytic) || !Double.isFinite(numeric)) {
             abs = Double.NaN;

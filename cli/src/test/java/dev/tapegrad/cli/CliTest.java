@@ -164,7 +164,7 @@ class CliTest {
         assertEquals(0, run(concat(common, "--threads", "1", "--save", p("t1.safetensors"))).code());
         assertEquals(0, run(concat(common, "--threads", "2", "--save", p("t2.safetensors"))).code());
         assertArrayEquals(Files.readAllBytes(tmp.resolve("t1.safetensors")), Files.readAllBytes(tmp.resolve("t2.safetensors")));
-        assertEquals(2, dev.tapegrad.kernels.Parallel.threads());
+        assertEquals(2, dev.tapegrad.Threads.get());
     }
 
     /** Every column but the times. */
