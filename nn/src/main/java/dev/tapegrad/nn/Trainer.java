@@ -280,7 +280,7 @@ public final class Trainer {
      * @param batchCount  items per pass (for the callbacks)
      * @param sampleCount samples per pass (for the callbacks)
      * @param step        runs one optimizer step and reports the whole batch's mean loss, correct
-     *                    count and size
+     *                    count (negative for a batch without labels: the epoch's accuracy is NaN) and size
      * @param <T>         the item type, for example {@link Batch}
      * @return the history of the run
      */
@@ -308,6 +308,7 @@ public final class Trainer {
             long correct = 0;
             int seen = 0;
             int batchNo = 0;
+            boolean labelled = true;
             for (T b : batches) {
                 batchNo++;
                 TrainingStep.Result r = step.apply(b);
@@ -317,7 +318,8 @@ public final class Trainer {
                             + batchNo + " (learning rate " + rate + " may be too high)");
                 }
                 lossSum += batchLoss * r.size();
-                correct += r.correct();
+                correct += Math.max(0, r.correct());
+                labelled &= r.correct() >= 0;
                 seen += r.size();
                 for (TrainingCallback c : callbacks) {
                     c.onBatchEnd(epoch, batchNo, batchLoss, r.size());
@@ -332,7 +334,7 @@ public final class Trainer {
                 valAcc = ev.accuracy();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double acc = train.hasLabels() ? (double) correct / seen : Double.NaN;
+            double acc = labelled ? (double) correct / seen : Double.NaN;
             History.Epoch record = new History.Epoch(epoch, lossSum / seen, acc, valLoss, valAcc,
                     rate, seconds, seen / Math.max(trainSeconds, 1e-9));
             history.add(record);

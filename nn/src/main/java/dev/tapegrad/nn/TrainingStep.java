@@ -29,7 +29,7 @@ public final class TrainingStep {
      *
      * @param loss    the batch's loss as the loss function returned it (mean per sample for the
      *                losses of {@link Losses}), before any weighting
-     * @param correct rows whose largest output is at the label's index (0 for a batch of target values)
+     * @param correct rows whose largest output is at the label's index (-1 for a batch of target values: no accuracy)
      * @param size    samples in the batch
      */
     public record Result(double loss, long correct, int size) {
@@ -78,7 +78,7 @@ public final class TrainingStep {
             value = l.item();
             tape.backward(weight == 1.0 ? l : l.mul(weight));
         }
-        return new Result(value, batch.labels() == null ? 0 : countCorrect(output, batch.labels()), batch.size());
+        return new Result(value, batch.labels() == null ? -1 : countCorrect(output, batch.labels()), batch.size());
     }
 
     /**
