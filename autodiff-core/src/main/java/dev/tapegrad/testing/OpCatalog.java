@@ -1,6 +1,5 @@
 package dev.tapegrad.testing;
 
-import dev.tapegrad.GradCheck;
 import dev.tapegrad.OpRegistry;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
@@ -219,5 +218,41 @@ public final class OpCatalog {
             out.addAll(op.check(rng, casesPerOp, options));
         }
         return out;
+    }
+
+    /**
+     * The catalogue as a Markdown table (entry, what it applies, input domains), as the README shows
+     * it: generated from the registry, so it is never out of date.
+     */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| entry | what it applies | inputs drawn from |\n|---|---|---|\n");
+        for (OpTest t : all()) {
+            StringBuilder doms = new StringBuilder();
+            for (int i = 0; i < t.arity(); i++) {
+                Domain d = t.domain(i);
+                doms.append(i == 0 ? "" : ", ").append('[').append(num(d.lo())).append(", ").append(num(d.hi())).append(']');
+                if (d.kinks().length > 0) {
+                    doms.append(" kinks at");
+                    for (double k : d.kinks()) {
+                        doms.append(' ').append(num(k));
+                    }
+                }
+            }
+            sb.append("| `").append(t.name()).append("` | ").append(t.description().replace("|", "\\|"))
+              .append(" | ").append(doms).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * Prints {@link #markdownTable()} (the README's catalogue): {@code java -cp
+     * autodiff-core/target/classes dev.tapegrad.testing.OpCatalog}.
+     */
+    public static void main(String[] args) {
+        System.out.print(markdownTable());
     }
 }

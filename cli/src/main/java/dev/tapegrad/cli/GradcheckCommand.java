@@ -3,7 +3,7 @@ package dev.tapegrad.cli;
 import dev.tapegrad.testing.OpCatalog;
 import dev.tapegrad.testing.OpTest;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
 import java.util.random.RandomGenerator;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tensor;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,10 @@
-package dev.tapegrad;
+package dev.tapegrad.testing;
 
+import dev.tapegrad.Autodiff;
+import dev.tapegrad.DifferentiableFunction;
+import dev.tapegrad.Tape;
+import dev.tapegrad.Tensor;
+import dev.tapegrad.internal.Access;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +18,8 @@ import java.util.random.RandomGeneratorFactory;
  * transposition (⟨u, J·t⟩ = ⟨Jᵀ·u, t⟩).
  */
 final class ForwardCheck {
+    private static final Access.Core A = Access.core();
+
     private ForwardCheck() {}
 
     /** Transposition identities must hold to round-off: this many ulps of the terms' magnitude. */
@@ -22,7 +29,7 @@ final class ForwardCheck {
         Tensor[] base = copies(inputs);
         int[][] shapes = new int[base.length][];
         for (int i = 0; i < base.length; i++) {
-            shapes[i] = base[i].shape.clone();
+            shapes[i] = A.shape(base[i]).clone();
         }
         Tensor y0 = evaluate(fn, base);
         int outSize = y0.size();
@@ -36,7 +43,7 @@ final class ForwardCheck {
         for (int j = 0; j < outSize; j++) {
             cotangent[j] = rng.nextGaussian();
         }
-        Tensor[] vjp = GradCheck.analyticVjp(fn, new Tensor(cotangent, y0.shape), base);
+        Tensor[] vjp = GradCheck.analyticVjp(fn, A.wrap(cotangent, A.shape(y0)), base);
         List<GradCheck.Entry> entries = new ArrayList<>();
         double twoEps = 2 * o.eps();
         for (int i = 0; i < base.length; i++) {
@@ -48,8 +55,8 @@ final class ForwardCheck {
             for (int k = 0; k < n; k++) {
                 u[k] = rng.nextGaussian();
             }
-            GradCheck.DirectionalDifference d = GradCheck.directionalDifference(fn, base, i, new Tensor(u, shapes[i]),
-                    o.eps(), y0.shape);
+            GradCheck.DirectionalDifference d = GradCheck.directionalDifference(fn, base, i, A.wrap(u, shapes[i]),
+                    o.eps(), A.shape(y0));
             // the tangent that the difference realises, element by element: displacement / 2ε
             double[] t = new double[n];
             double tMagnitude = 0;
@@ -59,20 +66,20 @@ final class ForwardCheck {
             }
             Tensor[] tangents = new Tensor[base.length];
             for (int m = 0; m < base.length; m++) {
-                tangents[m] = m == i ? new Tensor(t, shapes[i]) : Tensor.zeros(shapes[m]);
+                tangents[m] = m == i ? A.wrap(t, shapes[i]) : Tensor.zeros(shapes[m]);
             }
             Tensor jt = jvp(fn, base, tangents);
-            if (!Arrays.equals(jt.shape, y0.shape)) {
-                throw new IllegalStateException("GradCheck: the JVP's tangent has shape " + Shapes.str(jt.shape)
-                        + " but the output has shape " + Shapes.str(y0.shape));
+            if (!Arrays.equals(A.shape(jt), A.shape(y0))) {
+                throw new IllegalStateException("GradCheck: the JVP's tangent has shape " + A.str(A.shape(jt))
+                        + " but the output has shape " + A.str(A.shape(y0)));
             }
             double[] plus = d.difference.plus, minus = d.difference.minus;
             if (project) {
                 double a = 0, num = 0, mag = 0, floor = 0;
                 for (int j = 0; j < outSize; j++) {
-                    a += projection[j] * jt.data[j];
+                    a += projection[j] * A.data(jt)[j];
                     num += projection[j] * (plus[j] - minus[j]) / twoEps;
-                    mag += Math.abs(projection[j] * jt.data[j]);
+                    mag += Math.abs(projection[j] * A.data(jt)[j]);
                     floor += Math.abs(projection[j]) * Math.max(Math.abs(plus[j]), Math.abs(minus[j]));
                 }
                 double tol = o.atol() * tMagnitude + o.rtol() * Math.max(Math.abs(num), mag)
@@ -81,11 +88,11 @@ final class ForwardCheck {
             } else {
                 for (int j = 0; j < outSize; j++) {
                     double num = (plus[j] - minus[j]) / twoEps;
-                    double a = jt.data[j];
+                    double a = A.data(jt)[j];
                     double floor = GradCheck.ROUNDOFF_ULPS * GradCheck.MACHINE_EPSILON
                             * Math.max(Math.abs(plus[j]), Math.abs(minus[j])) / twoEps;
                     double tol = o.atol() * tMagnitude + o.rtol() * Math.max(Math.abs(num), Math.abs(a)) + floor;
-                    entries.add(GradCheck.entry(i, null, y0.rank() == 0 ? null : Anomalies.unravel(j, y0.shape), a, num, tol));
+                    entries.add(GradCheck.entry(i, null, y0.rank() == 0 ? null : A.unravel(j, A.shape(y0)), a, num, tol));
                 }
             }
             // transposition: ⟨cotangent, J t⟩ against ⟨VJP(cotangent), t⟩
@@ -94,21 +101,21 @@ final class ForwardCheck {
             // |u|₁·|t|₁·max(1, max|J t|, max|Jᵀu|)
             double fwd = 0, rev = 0, mag = 0, scale = 1, uNorm = 0;
             for (int j = 0; j < outSize; j++) {
-                fwd += cotangent[j] * jt.data[j];
-                mag += Math.abs(cotangent[j] * jt.data[j]);
-                scale = Math.max(scale, Math.abs(jt.data[j]));
+                fwd += cotangent[j] * A.data(jt)[j];
+                mag += Math.abs(cotangent[j] * A.data(jt)[j]);
+                scale = Math.max(scale, Math.abs(A.data(jt)[j]));
                 uNorm += Math.abs(cotangent[j]);
             }
             for (int k = 0; k < n; k++) {
-                rev += vjp[i].data[k] * t[k];
-                mag += Math.abs(vjp[i].data[k] * t[k]);
-                scale = Math.max(scale, Math.abs(vjp[i].data[k]));
+                rev += A.data(vjp[i])[k] * t[k];
+                mag += Math.abs(A.data(vjp[i])[k] * t[k]);
+                scale = Math.max(scale, Math.abs(A.data(vjp[i])[k]));
             }
             double tol = TRANSPOSE_ULPS * GradCheck.MACHINE_EPSILON * (mag + uNorm * tMagnitude * scale);
             entries.add(GradCheck.entry(i, null, null, fwd, rev, tol));
         }
         return new GradCheck.Result(o, "forward mode: JVP along a random direction per input against central differences"
-                + (project ? " (random output projection)" : "") + ", and <u, J t> = <J^T u, t>", shapes, y0.shape.clone(), entries);
+                + (project ? " (random output projection)" : "") + ", and <u, J t> = <J^T u, t>", shapes, A.shape(y0).clone(), entries);
     }
 
     /** {@code J·t} of fn at base, by forward mode, with nothing recorded. */
@@ -132,7 +139,7 @@ final class ForwardCheck {
             if (inputs[i] == null) {
                 throw new NullPointerException("GradCheck: input " + i + " is null");
             }
-            c[i] = new Tensor(inputs[i].data.clone(), inputs[i].shape.clone());
+            c[i] = A.wrap(A.data(inputs[i]).clone(), A.shape(inputs[i]).clone());
         }
         return c;
     }
