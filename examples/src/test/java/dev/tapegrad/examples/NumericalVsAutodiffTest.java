@@ -3,7 +3,7 @@ package dev.tapegrad.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tensor;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
 import java.util.List;
