@@ -144,6 +144,12 @@ public final class OpCatalog {
             return new CaseResult(label(), in, GradCheck.check(options, bound.fn(), in));
         }
 
+        /** Draws inputs and checks the op's forward mode at them ({@link GradCheck#checkJvp}). */
+        public CaseResult checkJvp(RandomGenerator rng, GradCheck.Options options) {
+            Tensor[] in = sampleInputs(rng);
+            return new CaseResult(label() + " (forward mode)", in, GradCheck.checkJvp(options, bound.fn(), in));
+        }
+
         @Override
         public String toString() { return label(); }
     }

@@ -37,7 +37,7 @@ public final class TrainingStep {
 
     /**
      * One training step: clears the gradients, records forward and loss, runs backward and lets
-     * the optimizer update the parameters.
+     * the optimizer update the parameters (not when the loss is NaN or infinite).
      *
      * @param model     the model (its parameters are the optimizer's)
      * @param optimizer the optimizer
@@ -47,7 +47,9 @@ public final class TrainingStep {
      */
     public static Result run(Module model, Optimizer optimizer, Loss loss, Batch batch) {
         Result r = gradients(model, optimizer, loss, batch, 1.0);
-        optimizer.step();
+        if (Double.isFinite(r.loss())) {   // a diverged loss leaves the weights finite (the Trainer then stops)
+            optimizer.step();
+        }
         return r;
     }
 

@@ -116,7 +116,9 @@ final class ShardTask extends AbstractFunction1<scala.collection.Iterator<Tuple2
                 throw new UncheckedIOException(e.getMessage(), e);
             }
             long t2 = System.nanoTime();
-            opt.step(split(total, params));
+            if (Double.isFinite(total[gradLength])) {   // as TrainingStep.run: no step on a diverged loss
+                opt.step(split(total, params));
+            }
             computeNanos[0] += (t1 - t0) + (System.nanoTime() - t2);
             if ((long) total[gradLength + 2] != s.size()) {
                 throw new IllegalStateException("ShardTask: the shards hold " + (long) total[gradLength + 2]
