@@ -35,6 +35,20 @@ public final class MatMul {
     static final long PARALLEL_MIN = 96L * 96 * 96;
 
     private static volatile Kernel kernel = VectorSupport.CHOSEN;
+    /** The chosen tile run by the scalar code, while the vector kernel is not yet compiled. */
+    private static final Kernel COLD = VectorSupport.CHOSEN.scalar();
+    /** False once a test has chosen a kernel: it then runs as chosen, compiled or not. */
+    private static volatile boolean gated = true;
+
+    /** The kernel for the next product: the chosen one, or its tile in scalar code until the JIT has compiled it. */
+    private static Kernel current() {
+        Kernel k = kernel;
+        if (gated && !VectorSupport.warm) {
+            VectorSupport.startWarmUp();
+            return COLD;
+        }
+        return k;
+    }
 
     /** True if the micro-kernel in use is a Vector API one. */
     public static boolean vectorized() {
@@ -51,9 +65,10 @@ public final class MatMul {
         return kernel.toString();
     }
 
-    /** For tests: the kernel the next products use (each product reads it once). */
+    /** For tests: the kernel the next products use (each product reads it once), compiled or not. */
     static void useKernel(Kernel k) {
         kernel = k;
+        gated = false;
     }
 
     /** For tests: the kernel chosen at start-up. */
@@ -79,7 +94,7 @@ public final class MatMul {
      */
     public static void gemm(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
                             double[] c, int cOff, int m, int k, int n) {
-        gemm(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, kernel, Parallel.threads() > 1);
+        gemm(a, aOff, transA, b, bOff, transB, c, cOff, m, k, n, current(), Parallel.threads() > 1);
     }
 
     private static void gemm(double[] a, int aOff, boolean transA, double[] b, int bOff, boolean transB,
@@ -137,7 +152,7 @@ public final class MatMul {
             inner[d] = acc;
             acc *= batch[d];
         }
-        Kernel kn0 = kernel;
+        Kernel kn0 = current();
         long work = mn * k;
         boolean acrossBatch = Parallel.threads() > 1 && count > 1 && work < PARALLEL_MIN && work * count >= PARALLEL_MIN;
         java.util.function.IntConsumer one = t -> {
