@@ -57,7 +57,7 @@ final class Anomalies {
         if (i < 0) {
             return;
         }
-        throw new AnomalyException("anomaly in the backward pass: the gradient that " + node.op
+        throw new AnomalyException("anomaly in the backward pass: the gradient that " + node.opName()
                 + " (tape position " + node.index + ") passes to its input " + input + " holds "
                 + grad.data[i] + " at index " + Arrays.toString(unravel(i, grad.shape)) + "; input shapes "
                 + shapes(node.inputs) + "; the op was recorded at " + (node.site == null ? "?" : node.site));

@@ -1,133 +1,128 @@
 package dev.tapegrad;
 
 import dev.tapegrad.kernels.Elementwise;
+import dev.tapegrad.testing.Domain;
+import dev.tapegrad.testing.Gen;
+import dev.tapegrad.testing.OpTest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The broadcasting binary ops. Each op sits in one place: its kernel code, its backward rule
- * (written with Tensor ops, so it differentiates again) and the domain its tests draw from (see
- * {@link OpCatalog}). Every backward reduces the gradient to the input's shape with {@link #unbroadcast}.
+ * The broadcasting elementwise binary ops. Each op sits in one place: its kernel, its two chain
+ * rules (the partial derivatives applied to a gradient or a tangent, written with Tensor ops, so
+ * they differentiate again) and the domains its tests draw from. The functions are also
+ * {@link Tensor}'s instance methods: {@code BinaryOps.mul(a, b)} is {@code a.mul(b)}.
  */
-abstract class BinaryOps {
-    final String name;
-    private final int kernel;
+public final class BinaryOps {
+    private BinaryOps() {}
 
-    private BinaryOps(String name, int kernel) {
-        this.name = name;
-        this.kernel = kernel;
-    }
+    private static final Domain VALUES = Domain.free(-3, 3);
+    /** A denominator: away from 0, which the tree generator maps to [0.5, 3]. */
+    static final Domain DENOMINATOR = new Domain(-3, 3, new double[] {0.0}, 0.5, true);
 
-    /** Vector-Jacobian products for both inputs, at the output's (broadcast) shape. */
-    abstract Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g);
-
-    static final BinaryOps ADD = new BinaryOps("add", Elementwise.ADD) {
+    static final ElementwiseBinary ADD = new ElementwiseBinary("add", Elementwise.Binary.ADD,
+            (a, b, y, u) -> u, (a, b, y, u) -> u);
+    static final ElementwiseBinary SUB = new ElementwiseBinary("sub", Elementwise.Binary.SUB,
+            (a, b, y, u) -> u, (a, b, y, u) -> u.neg());
+    static final ElementwiseBinary MUL = new ElementwiseBinary("mul", Elementwise.Binary.MUL,
+            (a, b, y, u) -> u.mul(b), (a, b, y, u) -> u.mul(a)) {
         @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            return new Tensor[] {g, g};
-        }
-    };
-
-    static final BinaryOps SUB = new BinaryOps("sub", Elementwise.SUB) {
-        @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            return new Tensor[] {g, node.needsGrad(1) ? g.neg() : null};
-        }
-    };
-
-    static final BinaryOps MUL = new BinaryOps("mul", Elementwise.MUL) {
-        @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            boolean wantA = node.needsGrad(0), wantB = node.needsGrad(1);
-            if (wantA && wantB && Shapes.same(a.shape, b.shape) && !Tape.isRecording()) {
+        Tensor[] vjp(Node call, Tensor g) {
+            Tensor a = call.input(0), b = call.input(1);
+            if (call.needsGrad(0) && call.needsGrad(1) && Shapes.same(a.shape, b.shape) && Tensor.plain(a, b, g)) {
                 // plain replay, no broadcasting: both products in one pass, same values as g.mul(b), g.mul(a)
                 double[] ga = new double[g.data.length], gb = new double[g.data.length];
                 Elementwise.mulGrads(g.data, a.data, b.data, ga, gb);
                 return new Tensor[] {new Tensor(ga, g.shape), new Tensor(gb, g.shape)};
             }
-            return new Tensor[] {wantA ? g.mul(b) : null, wantB ? g.mul(a) : null};
+            return super.vjp(call, g);
         }
     };
-
     /** d(a/b)/da = 1/b; d(a/b)/db = −a/b². */
-    static final BinaryOps DIV = new BinaryOps("div", Elementwise.DIV) {
-        @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            Tensor ga = node.needsGrad(0) ? g.div(b) : null;
-            Tensor gb = node.needsGrad(1) ? g.mul(a).div(b.square()).neg() : null;
-            return new Tensor[] {ga, gb};
-        }
-    };
-
+    static final ElementwiseBinary DIV = new ElementwiseBinary("div", Elementwise.Binary.DIV,
+            (a, b, y, u) -> u.div(b), (a, b, y, u) -> u.mul(a).div(b.square()).neg()).domains(VALUES, DENOMINATOR);
     /** Gradient to the larger input; a tie a = b splits it 0.5 / 0.5. */
-    static final BinaryOps MAXIMUM = new BinaryOps("maximum", Elementwise.MAX) {
-        @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            return splitByWinner(true, node, a, b, g);
-        }
-    };
-
+    static final ElementwiseBinary MAXIMUM = new ElementwiseBinary("maximum", Elementwise.Binary.MAX,
+            (a, b, y, u) -> u.mul(winner(true, a, b)), (a, b, y, u) -> u.mul(winner(true, b, a)))
+            .margin(Gen::minAbsDifference).describedAs("a.maximum(b), ties split 0.5/0.5");
     /** Gradient to the smaller input; a tie a = b splits it 0.5 / 0.5. */
-    static final BinaryOps MINIMUM = new BinaryOps("minimum", Elementwise.MIN) {
-        @Override
-        Tensor[] backward(Node node, Tensor a, Tensor b, Tensor out, Tensor g) {
-            return splitByWinner(false, node, a, b, g);
-        }
-    };
-
-    private static Tensor[] splitByWinner(boolean max, Node node, Tensor a, Tensor b, Tensor g) {
-        int[] os = g.shape;
-        double[] m = new double[g.size()];
-        Elementwise.winnerMask(max, a.data, Shapes.broadcastStrides(a.shape, os),
-                b.data, Shapes.broadcastStrides(b.shape, os), os, m);
-        Tensor wa = new Tensor(m, os);  // constant: the mask is locally constant in a and b
-        return new Tensor[] {
-            node.needsGrad(0) ? g.mul(wa) : null,
-            node.needsGrad(1) ? g.mul(wa.neg().add(1.0)) : null};
-    }
-
-    Tensor apply(Tensor a, Tensor b) {
-        boolean sameShape = a.shape == b.shape || Shapes.same(a.shape, b.shape);
-        int[] os = sameShape ? a.shape : Shapes.broadcast(name, a.shape, b.shape);
-        double[] out = new double[sameShape ? a.data.length : Shapes.size(os)];
-        if (sameShape) {
-            Elementwise.binary(kernel, a.data, null, b.data, null, os, out);
-        } else if (b.data.length == 1 && a.shape == os) {
-            Elementwise.binaryWithScalar(kernel, a.data, b.data, true, out);  // x op constant: no strides
-        } else if (a.data.length == 1 && b.shape == os) {
-            Elementwise.binaryWithScalar(kernel, a.data, b.data, false, out);
-        } else {
-            Elementwise.binary(kernel, a.data, Shapes.broadcastStrides(a.shape, os),
-                    b.data, Shapes.broadcastStrides(b.shape, os), os, out);
-        }
-        Tensor y = new Tensor(out, os);
-        if (!Tape.mayRecord(a, b)) {
-            return y;
-        }
-        return Tape.record(name, y, (node, g) -> {
-            Tensor[] gs = backward(node, a, b, y, g);  // a fresh array: filled in place
-            gs[0] = gs[0] == null ? null : unbroadcast(gs[0], a.shape);
-            gs[1] = gs[1] == null ? null : unbroadcast(gs[1], b.shape);
-            return gs;
-        }, a, b);
-    }
+    static final ElementwiseBinary MINIMUM = new ElementwiseBinary("minimum", Elementwise.Binary.MIN,
+            (a, b, y, u) -> u.mul(winner(false, a, b)), (a, b, y, u) -> u.mul(winner(false, b, a)))
+            .margin(Gen::minAbsDifference).describedAs("a.minimum(b), ties split 0.5/0.5");
 
     /**
-     * Reduces a gradient of the broadcast shape back to {@code shape}: sums over the leading axes
-     * that broadcasting added and over the axes where {@code shape} has size 1 (kept with size 1).
+     * The constant weight of {@code a} in maximum ({@code max}) or minimum: 1 where a wins, 0.5 at a
+     * tie, 0 where b wins, at the broadcast shape. Locally constant, so its own derivative is 0.
+     * b's weight is {@code winner(max, b, a)}, which is 1 − a's weight exactly.
      */
-    static Tensor unbroadcast(Tensor g, int[] shape) {
-        if (Shapes.same(g.shape, shape)) {
-            return g;
-        }
-        Tensor r = g;
-        int lead = g.shape.length - shape.length;
-        for (int i = 0; i < lead; i++) {
-            r = r.sum(0);
-        }
-        for (int ax = 0; ax < shape.length; ax++) {
-            if (shape[ax] == 1 && r.shape[ax] != 1) {
-                r = r.sum(ax, true);
-            }
-        }
-        return r;
+    private static Tensor winner(boolean max, Tensor a, Tensor b) {
+        int[] os = Shapes.broadcast("maximum", a.shape, b.shape);
+        double[] m = new double[Shapes.size(os)];
+        Elementwise.winnerMask(max, a.data, Shapes.broadcastStrides(a.shape, os),
+                b.data, Shapes.broadcastStrides(b.shape, os), os, m);
+        return new Tensor(m, os);
     }
+
+    /** Elementwise sum with broadcasting. */
+    public static Tensor add(Tensor a, Tensor b) { return ADD.apply(a, b); }
+    /** Elementwise difference with broadcasting. */
+    public static Tensor sub(Tensor a, Tensor b) { return SUB.apply(a, b); }
+    /** Elementwise product with broadcasting. */
+    public static Tensor mul(Tensor a, Tensor b) { return MUL.apply(a, b); }
+    /** Elementwise quotient with broadcasting. */
+    public static Tensor div(Tensor a, Tensor b) { return DIV.apply(a, b); }
+    /** Elementwise maximum with broadcasting; a tie gives half the gradient to each input. */
+    public static Tensor maximum(Tensor a, Tensor b) { return MAXIMUM.apply(a, b); }
+    /** Elementwise minimum with broadcasting; a tie gives half the gradient to each input. */
+    public static Tensor minimum(Tensor a, Tensor b) { return MINIMUM.apply(a, b); }
+
+    /** Reduces a gradient of the broadcast shape back to {@code shape} (see {@link ElementwiseBinary#unbroadcast}). */
+    static Tensor unbroadcast(Tensor g, int[] shape) {
+        return ElementwiseBinary.unbroadcast(g, shape);
+    }
+
+    private interface ScalarOperandFn {
+        Tensor apply(Tensor a, double c);
+    }
+
+    private static OpTest scalarOperand(String name, String description, boolean awayFromZero, ScalarOperandFn f) {
+        return OpTest.of(name, description + " with a constant c", new Domain[] {VALUES}, rng -> new int[][] {Gen.anyShape(rng)},
+                (s, rng) -> {
+                    double c = awayFromZero ? (rng.nextBoolean() ? 1 : -1) * (0.5 + 2.5 * rng.nextDouble())
+                            : -3 + 6 * rng.nextDouble();
+                    return new OpTest.Bound("c=" + TensorFormat.num(c), in -> f.apply(in[0], c));
+                });
+    }
+
+    static final OpRegistry.Family FAMILY = new OpRegistry.Family() {
+        /** Every elementwise binary op of every family on broadcast pairs, then the constant-operand forms. */
+        @Override
+        public List<OpTest> tests() {
+            List<OpTest> out = new ArrayList<>();
+            for (Op op : OpRegistry.ops()) {
+                if (op instanceof ElementwiseBinary e) {
+                    out.add(OpTest.of(e.name(), e.description() + " with numpy broadcasting",
+                            new Domain[] {e.domainA(), e.domainB()}, Gen::broadcastPair,
+                            (s, rng) -> e.margin() == null ? new OpTest.Bound("", in -> e.apply(in[0], in[1]))
+                                    : new OpTest.Bound("", in -> e.apply(in[0], in[1]), e.margin())));
+                }
+            }
+            out.add(scalarOperand("add(double)", "x.add(c)", false, Tensor::add));
+            out.add(scalarOperand("sub(double)", "x.sub(c)", false, Tensor::sub));
+            out.add(scalarOperand("mul(double)", "x.mul(c)", false, Tensor::mul));
+            out.add(scalarOperand("div(double)", "x.div(c), |c| >= 0.5", true, Tensor::div));
+            return out;
+        }
+
+        @Override
+        public List<OpRegistry.NamedFunction> functions() {
+            List<OpRegistry.NamedFunction> out = new ArrayList<>();
+            for (Op op : OpRegistry.ops()) {
+                if (op instanceof ElementwiseBinary e) {
+                    out.add(new OpRegistry.NamedFunction(e.name(), 2, e.description(), in -> e.apply(in[0], in[1])));
+                }
+            }
+            return out;
+        }
+    };
 }

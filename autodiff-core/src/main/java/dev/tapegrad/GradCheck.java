@@ -368,7 +368,7 @@ public final class GradCheck {
                     xs[i] = onOuter && tape.tracks(in[i]) ? in[i] : new Tensor(in[i].data, in[i].shape).requiresGrad(true);
                 }
                 Tensor y = fn.apply(xs.clone());
-                Tensor[] g = (onOuter ? tape.createGraph() : tape.retainGraph()).vjp(y, seed, xs);
+                Tensor[] g = (onOuter ? tape.createGraph() : tape.retainGraph()).zerosForConstants().vjp(y, seed, xs);
                 Tensor h = Tensor.scalar(0.0);
                 for (int i = 0; i < g.length; i++) {
                     h = h.add(g[i].mul(v[i]).sum());
@@ -743,7 +743,7 @@ public final class GradCheck {
                         + " on the tape differs from " + Shapes.str(outShape) + " without it");
             }
             for (int s = 0; s < seeds.size(); s++) {
-                out[s] = tape.vjp(y, new Tensor(seeds.get(s), outShape), xs);
+                out[s] = tape.retainGraph().zerosForConstants().vjp(y, new Tensor(seeds.get(s), outShape), xs);
             }
         }
         return out;

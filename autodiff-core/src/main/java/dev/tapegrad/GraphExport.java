@@ -65,7 +65,7 @@ public final class GraphExport {
         }
         for (Node n : nodes) {
             String id = ids.get(n);
-            sb.append("  ").append(id).append(" [shape=box, label=\"").append(escape(n.op)).append("\\n")
+            sb.append("  ").append(id).append(" [shape=box, label=\"").append(escape(n.opName())).append("\\n")
               .append(Shapes.str(n.output.shape)).append("\"];\n");
             for (Tensor in : n.inputs) {
                 String src;

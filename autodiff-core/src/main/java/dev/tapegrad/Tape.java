@@ -43,21 +43,20 @@ public final class Tape implements AutoCloseable {
         DETECT_ANOMALY
     }
 
-    private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
-
     private final Thread owner;
-    private final Tape parent;
+    final Tape parent;
     private final boolean keep;
     final boolean detectAnomaly;
+    /** Whether recording was paused when this tape opened: a new tape records, and closing restores. */
+    private final boolean pausedBefore;
     private Node[] nodes = new Node[64];
     private int size;
-    private boolean recording = true;
     private boolean closed;
-    private boolean releasedOnce;
 
-    private Tape(Tape parent, boolean keep, boolean detectAnomaly) {
+    private Tape(Tape parent, boolean keep, boolean detectAnomaly, boolean pausedBefore) {
         this.owner = Thread.currentThread();
         this.parent = parent;
+        this.pausedBefore = pausedBefore;
         this.keep = keep;
         this.detectAnomaly = detectAnomaly;
     }
@@ -74,52 +73,51 @@ public final class Tape implements AutoCloseable {
             keep |= o == Option.KEEP;
             anomaly |= o == Option.DETECT_ANOMALY;
         }
-        Tape t = new Tape(CURRENT.get(), keep, anomaly);
-        CURRENT.set(t);
+        ThreadState s = ThreadState.get();
+        Tape t = new Tape(s.current, keep, anomaly, s.paused);
+        s.current = t;
+        s.paused = false;  // a tape opened inside Tape.pause() records (as torch.enable_grad inside no_grad)
         return t;
     }
 
     /** The innermost open tape of this thread, or null. */
     static Tape current() {
-        return CURRENT.get();
+        return ThreadState.get().current;
     }
 
-    /** True if this thread has an open tape that is recording (not paused). */
+    /** True if this thread has an open tape and recording is not paused. */
     public static boolean isRecording() {
-        Tape t = CURRENT.get();
-        return t != null && t.recording;
+        ThreadState s = ThreadState.get();
+        return s.current != null && !s.paused;
     }
 
     /**
-     * Pauses recording on this thread's current tape until the returned handle is closed, like
-     * PyTorch's {@code torch.no_grad()}: for evaluation and optimizer updates.
+     * Pauses recording on every tape of this thread until the returned handle is closed, like
+     * PyTorch's {@code torch.no_grad()}: for evaluation and optimizer updates. A tape opened while
+     * paused records until it is closed.
      *
      * <pre>{@code try (Tape.Pause p = Tape.pause()) { accuracy = model.forward(x) ... } }</pre>
      */
     public static Pause pause() {
-        Tape t = CURRENT.get();
-        boolean was = t != null && t.recording;
-        if (t != null) {
-            t.recording = false;
-        }
-        return new Pause(t, was);
+        ThreadState s = ThreadState.get();
+        Pause p = new Pause(s, s.paused);
+        s.paused = true;
+        return p;
     }
 
     /** Handle returned by {@link #pause()}; closing it restores recording. */
     public static final class Pause implements AutoCloseable {
-        private final Tape tape;
+        private final ThreadState state;
         private final boolean restore;
 
-        private Pause(Tape tape, boolean restore) {
-            this.tape = tape;
+        private Pause(ThreadState state, boolean restore) {
+            this.state = state;
             this.restore = restore;
         }
 
         @Override
         public void close() {
-            if (tape != null) {
-                tape.recording = restore;
-            }
+            state.paused = restore;
         }
     }
 
@@ -131,79 +129,55 @@ public final class Tape implements AutoCloseable {
     // ---------------------------------------------------------------- recording
 
     /**
-     * Records {@code out = op(inputs)} on the current tape if any input wants gradients, and returns
-     * {@code out}. The cheap test on the inputs comes first, so ops on plain tensors never look up
-     * the thread's tape.
+     * Records {@code out = op(inputs)} on the innermost open tape of this thread that tracks one of
+     * the inputs, unless recording is paused. Called by {@link Op#finish} once an input looked like a
+     * candidate. (Inputs recorded by a tape enclosing that one are constants for it.)
      */
-    static Tensor record(String op, Tensor out, Node.Backward backward, Tensor... inputs) {
-        boolean candidate = false;
-        for (Tensor t : inputs) {
-            if (t.requiresGrad || t.node != null) {
-                candidate = true;
-                break;
+    static void record(Op op, Object attrs, Tensor out, Tensor[] inputs) {
+        ThreadState s = ThreadState.get();
+        if (s.paused) {
+            return;
+        }
+        for (Tape tape = s.current; tape != null; tape = tape.parent) {
+            for (Tensor t : inputs) {
+                if (tape.tracks(t)) {
+                    tape.append(op, attrs, out, inputs);
+                    return;
+                }
             }
         }
-        if (!candidate) {
-            return out;
+    }
+
+    private void append(Op op, Object attrs, Tensor out, Tensor[] inputs) {
+        if (detectAnomaly) {
+            Anomalies.checkForward(this, op.name(), out, inputs);
         }
-        Tape tape = CURRENT.get();
-        if (tape == null || !tape.recording) {
-            return out;
-        }
-        boolean tracked = false;
-        for (Tensor t : inputs) {
-            if (tape.tracks(t)) {
-                tracked = true;
-                break;
-            }
-        }
-        if (!tracked) {
-            return out;
-        }
-        if (tape.detectAnomaly) {
-            Anomalies.checkForward(tape, op, out, inputs);
-        }
-        Node n = new Node(op, inputs, out, backward, tape, tape.size);
-        if (tape.detectAnomaly) {
+        Node n = new Node(op, attrs, inputs, out, this, size);
+        if (detectAnomaly) {
             n.site = Anomalies.callerSite();
         }
-        if (tape.size == tape.nodes.length) {
-            tape.nodes = Arrays.copyOf(tape.nodes, tape.nodes.length * 2);
+        if (size == nodes.length) {
+            nodes = Arrays.copyOf(nodes, nodes.length * 2);
         }
-        tape.nodes[tape.size++] = n;
+        nodes[size++] = n;
         out.node = n;
-        return out;
-    }
-
-    /**
-     * A cheap necessary condition for {@link #record} to record an op on these inputs: one of them
-     * wants gradients and this thread's tape is recording. The hottest ops test it first so that
-     * unrecorded calls (every op of a plain backward pass) allocate no closure and no input array.
-     */
-    static boolean mayRecord(Tensor a, Tensor b) {
-        if (!(a.requiresGrad || a.node != null || b.requiresGrad || b.node != null)) {
-            return false;
-        }
-        Tape tape = CURRENT.get();
-        return tape != null && tape.recording;
-    }
-
-    /** {@link #mayRecord(Tensor, Tensor)} for one input. */
-    static boolean mayRecord(Tensor a) {
-        if (!(a.requiresGrad || a.node != null)) {
-            return false;
-        }
-        Tape tape = CURRENT.get();
-        return tape != null && tape.recording;
     }
 
     /** True if {@code t} is a leaf that wants gradients or the output of a live node of this tape. */
     boolean tracks(Tensor t) {
+        return t.requiresGrad || liveNode(t) != null;
+    }
+
+    /** The live node that produced {@code t} on this tape, or null. */
+    Node liveNode(Tensor t) {
         Node n = t.node;
-        if (n != null) {
-            return n.tape == this && n.backward != null;
-        }
-        return t.requiresGrad;
+        return n != null && n.tape == this && !n.released() ? n : null;
+    }
+
+    /** The node (live or released) that produced {@code t} on this tape, or null. */
+    private Node anyNode(Tensor t) {
+        Node n = t.node;
+        return n != null && n.tape == this ? n : null;
     }
 
     /** The node at position {@code i} (for graph export and tests). */
@@ -262,27 +236,50 @@ public final class Tape implements AutoCloseable {
         return new Replay(this, true, true);
     }
 
+    /**
+     * A replay where an output that this tape did not record (a constant: a gradient that came out
+     * independent of the input, say) gives zero gradients instead of an error, as JAX does:
+     * {@code tape.zerosForConstants().gradient(g.sum(), x)}.
+     */
+    public Replay zerosForConstants() {
+        return new Replay(this, false, false).zerosForConstants();
+    }
+
     /** One configured replay of a tape: see {@link #retainGraph()} and {@link #createGraph()}. */
     public static final class Replay {
         private final Tape tape;
         private final boolean createGraph;
         private final boolean retain;
+        private final boolean zerosForConstants;
 
         Replay(Tape tape, boolean createGraph, boolean retain) {
+            this(tape, createGraph, retain, false);
+        }
+
+        private Replay(Tape tape, boolean createGraph, boolean retain, boolean zerosForConstants) {
             this.tape = tape;
             this.createGraph = createGraph;
             this.retain = retain;
+            this.zerosForConstants = zerosForConstants;
+        }
+
+        /**
+         * This replay, with an output that the tape did not record (a constant, as when a function
+         * does not depend on its input) giving zero gradients instead of an error, as JAX does.
+         * Function transformations use it: the Hessian of a linear function is zero.
+         */
+        public Replay zerosForConstants() {
+            return new Replay(tape, createGraph, retain, true);
         }
 
         /** As {@link Tape#backward(Tensor)}. */
         public void backward(Tensor loss) {
             tape.checkOpen("backward");
             requireScalar("backward", loss);
-            Map<Tensor, Tensor> leafGrads = tape.replay(loss, Tensor.ones(loss.shape), createGraph, new Tensor[0]);
+            Map<Tensor, Tensor> leafGrads = tape.replay("backward", loss, Tensor.ones(loss.shape), createGraph, zerosForConstants, new Tensor[0]);
             for (Map.Entry<Tensor, Tensor> e : leafGrads.entrySet()) {
-                Tensor leaf = e.getKey();
                 Tensor g = createGraph ? e.getValue() : e.getValue().alias();
-                leaf.grad = leaf.grad == null ? g : leaf.grad.add(g);
+                e.getKey().accumulateGrad(g);
             }
             tape.afterReplay(retain);
         }
@@ -291,7 +288,7 @@ public final class Tape implements AutoCloseable {
         public Tensor[] gradient(Tensor y, Tensor... xs) {
             tape.checkOpen("gradient");
             requireScalar("gradient", y);
-            return vjpUnchecked(y, Tensor.ones(y.shape), xs);
+            return vjpUnchecked("gradient", y, Tensor.ones(y.shape), xs);
         }
 
         /** As {@link Tape#vjp(Tensor, Tensor, Tensor...)}. */
@@ -301,19 +298,20 @@ public final class Tape implements AutoCloseable {
                 throw new IllegalArgumentException("vjp: seed of shape " + Shapes.str(seed.shape)
                         + " does not match the output of shape " + Shapes.str(y.shape));
             }
-            return vjpUnchecked(y, seed, xs);
+            return vjpUnchecked("vjp", y, seed, xs);
         }
 
-        private Tensor[] vjpUnchecked(Tensor y, Tensor seed, Tensor[] xs) {
-            Map<Tensor, Tensor> leafGrads = tape.replay(y, seed, createGraph, xs);
+        private Tensor[] vjpUnchecked(String what, Tensor y, Tensor seed, Tensor[] xs) {
+            Map<Tensor, Tensor> leafGrads = tape.replay(what, y, seed, createGraph, zerosForConstants, xs);
             Tensor[] out = new Tensor[xs.length];
             for (int i = 0; i < xs.length; i++) {
                 Tensor x = xs[i];
                 Tensor g;
+                Node xn = tape.liveNode(x);
                 if (x == y) {
                     g = seed;
-                } else if (x.node != null && x.node.tape == tape && x.node.backward != null) {
-                    g = x.node.grad;
+                } else if (xn != null) {
+                    g = xn.grad;
                 } else {
                     g = leafGrads.get(x);
                 }
@@ -337,49 +335,67 @@ public final class Tape implements AutoCloseable {
             throw new IllegalStateException(what + ": this tape belongs to thread " + owner.getName()
                     + "; each thread records and replays its own tapes");
         }
+        if (closed) {
+            throw new IllegalStateException(what + ": the tape is closed; replay it inside its try-with-resources "
+                    + "block, before close()");
+        }
     }
 
     /**
      * The reverse loop. Returns the gradients of the leaves reached; the gradients of recorded
-     * intermediate tensors stay in their nodes until {@link #clearGrads}.
+     * intermediate tensors stay in their nodes until {@link #clearGrads}. While it runs, the ops of
+     * the backward rules are recorded on this tape (and the ones enclosing it) if {@code createGraph},
+     * and on no tape otherwise: never on a tape opened inside this one.
      */
-    private Map<Tensor, Tensor> replay(Tensor y, Tensor seed, boolean createGraph, Tensor[] wanted) {
+    private Map<Tensor, Tensor> replay(String what, Tensor y, Tensor seed, boolean createGraph, boolean zerosForConstants,
+                                       Tensor[] wanted) {
         Map<Tensor, Tensor> leafGrads = new IdentityHashMap<>();
-        Node start = y.node;
-        if (start == null || start.tape != this) {
-            // y was not recorded here: it is a leaf (or a constant); d y / d y = seed.
-            if (y.requiresGrad && y.node == null) {
+        Node start = anyNode(y);
+        if (start == null) {
+            if (y.requiresGrad) {
+                // y is a leaf that wants gradients: d y / d y = seed
                 leafGrads.put(y, seed);
+                return leafGrads;
             }
-            return leafGrads;
+            if (zerosForConstants && y.liveNode() == null) {
+                return leafGrads;
+            }
+            throw new IllegalArgumentException(what + ": the output (shape " + Shapes.str(y.shape) + ") was not recorded on "
+                    + "this tape: " + (y.node != null ? "it was recorded on another tape"
+                    : "it was computed outside the tape, or from tensors that want no gradient (mark the inputs with "
+                    + "requiresGrad(true) before the forward pass, inside Tape.record())"));
         }
-        if (start.backward == null) {
-            throw new IllegalStateException("the tape was already replayed and released its nodes; "
+        if (start.release == Node.Release.REPLAYED) {
+            throw new IllegalStateException(what + ": the tape was already replayed and released its nodes; "
                     + "to replay it again open it with Tape.record(Tape.Option.KEEP) or replay with "
                     + "tape.retainGraph().backward(...)/gradient(...)");
         }
         java.util.Set<Node> keepGrad = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor x : wanted) {
-            if (x.node != null) {
-                keepGrad.add(x.node);
+            Node xn = liveNode(x);
+            if (xn != null) {
+                keepGrad.add(xn);
             }
         }
         java.util.Set<Tensor> ownedSums = createGraph ? null : java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        boolean wasRecording = recording;
-        recording = createGraph;
+        ThreadState s = ThreadState.get();
+        Tape savedCurrent = s.current;
+        boolean savedPaused = s.paused;
+        s.current = this;
+        s.paused = !createGraph;
         try {
             clearGradsFrom(start.index);
             start.grad = seed;
             for (int i = start.index; i >= 0; i--) {
                 Node node = nodes[i];
                 Tensor g = node.grad;
-                if (g == null || node.backward == null) {
+                if (g == null || node.released()) {
                     continue;
                 }
                 Tensor[] ins = node.inputs;
-                Tensor[] gs = node.backward.apply(node, g);
+                Tensor[] gs = node.op.vjp(node, g);
                 if (gs.length != ins.length) {
-                    throw new IllegalStateException(node.op + ": backward returned " + gs.length
+                    throw new IllegalStateException(node.opName() + ": backward returned " + gs.length
                             + " gradients for " + ins.length + " inputs");
                 }
                 for (int j = 0; j < ins.length; j++) {
@@ -389,13 +405,13 @@ public final class Tape implements AutoCloseable {
                         continue;
                     }
                     if (!Shapes.same(gj.shape, in.shape)) {
-                        throw new IllegalStateException(node.op + ": backward returned a gradient of shape "
+                        throw new IllegalStateException(node.opName() + ": backward returned a gradient of shape "
                                 + Shapes.str(gj.shape) + " for input " + j + " of shape " + Shapes.str(in.shape));
                     }
                     if (detectAnomaly) {
                         Anomalies.checkBackward(node, j, gj);
                     }
-                    Node src = in.node;
+                    Node src = liveNode(in);
                     if (src != null) {
                         src.grad = src.grad == null ? gj : src.grad.add(gj);
                     } else if (createGraph) {
@@ -412,7 +428,8 @@ public final class Tape implements AutoCloseable {
             clearGradsFrom(start.index);
             throw e;
         } finally {
-            recording = wasRecording;
+            s.current = savedCurrent;
+            s.paused = savedPaused;
         }
         return leafGrads;
     }
@@ -420,14 +437,15 @@ public final class Tape implements AutoCloseable {
     /**
      * Adds {@code g} to a leaf's gradient sum without recording. The first gradient is kept as it
      * is; the second makes a new sum tensor that only this replay has seen, and later ones are added
-     * into it in place (a leaf used by many ops, like a weight, would otherwise cost a new array per use).
+     * into it in place (a leaf used by many ops, like a weight, would otherwise cost a new array per
+     * use). Gradients that carry forward-mode tangents are added with the op, so the tangents add too.
      */
     private static void accumulateLeaf(Map<Tensor, Tensor> sums, java.util.Set<Tensor> owned, Tensor leaf, Tensor g) {
         Tensor prev = sums.get(leaf);
         if (prev == null) {
             sums.put(leaf, g);
-        } else if (owned.contains(prev)) {
-            dev.tapegrad.kernels.Elementwise.binary(dev.tapegrad.kernels.Elementwise.ADD, prev.data, null, g.data, null,
+        } else if (owned.contains(prev) && prev.duals == null && g.duals == null) {
+            dev.tapegrad.kernels.Elementwise.binary(dev.tapegrad.kernels.Elementwise.Binary.ADD, prev.data, null, g.data, null,
                     prev.shape, prev.data);
         } else {
             Tensor sum = prev.add(g);
@@ -443,33 +461,28 @@ public final class Tape implements AutoCloseable {
     }
 
     private void clearGrads(Tensor y) {
-        if (y.node != null && y.node.tape == this && y.node.backward != null) {
-            clearGradsFrom(y.node.index);
+        Node n = liveNode(y);
+        if (n != null) {
+            clearGradsFrom(n.index);
         }
     }
 
     private void afterReplay(boolean retain) {
         if (!retain && !keep) {
-            releaseNodes();
+            releaseNodes(Node.Release.REPLAYED);
         }
     }
 
     /** Cuts every node's references so the graph can be collected; the tape then records afresh. */
-    private void releaseNodes() {
+    private void releaseNodes(Node.Release why) {
         for (int i = 0; i < size; i++) {
-            nodes[i].release();
+            nodes[i].release(why);
             nodes[i] = null;
         }
         size = 0;
-        releasedOnce = true;
         if (nodes.length > 1024) {
             nodes = new Node[64];
         }
-    }
-
-    /** True once a replay has released the nodes. */
-    boolean wasReleased() {
-        return releasedOnce;
     }
 
     /** Stops recording and releases the nodes. Must be called on the thread that opened the tape. */
@@ -478,14 +491,16 @@ public final class Tape implements AutoCloseable {
         if (closed) {
             return;
         }
-        checkOpen("close");
-        if (CURRENT.get() != this) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("close: this tape belongs to thread " + owner.getName());
+        }
+        ThreadState s = ThreadState.get();
+        if (s.current != this) {
             throw new IllegalStateException("close: tapes must be closed innermost first");
         }
         closed = true;
-        releaseNodes();
-        // set, not remove: a removed entry is re-created by the next get() on every op of the next
-        // tape (ThreadLocal.setInitialValue showed up in the op-overhead profile); null holds nothing
-        CURRENT.set(parent);
+        releaseNodes(Node.Release.CLOSED);
+        s.current = parent;
+        s.paused = pausedBefore;
     }
 }

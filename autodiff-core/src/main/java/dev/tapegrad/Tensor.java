@@ -30,8 +30,10 @@ public final class Tensor {
     Node node;
     /** For a leaf: whether it wants gradients. */
     boolean requiresGrad;
-    /** Accumulated gradient of a leaf, written by {@link Tape#backward}. */
+    /** Accumulated gradient of a leaf, written by {@link Tape#backward} (guarded by this tensor). */
     Tensor grad;
+    /** Forward-mode tangents, one per open level that this tensor depends on; null in plain use. */
+    ForwardMode.Dual duals;
 
     /** Wraps without copying: for ops that made {@code data} themselves. */
     Tensor(double[] data, int[] shape) {
@@ -194,9 +196,10 @@ public final class Tensor {
      * {@code requires_grad_()}. Only leaves (tensors not produced by a recorded op) can be marked.
      */
     public Tensor requiresGrad(boolean wanted) {
-        if (node != null && node.backward != null) {
+        Node live = liveNode();
+        if (live != null) {
             throw new IllegalStateException("requiresGrad: only leaves can be marked; this tensor was produced by "
-                    + node.op + " on a tape; use detach() to get a leaf");
+                    + live.opName() + " on a tape; use detach() to get a leaf");
         }
         this.requiresGrad = wanted;
         return this;
@@ -204,22 +207,35 @@ public final class Tensor {
 
     /** True if this is a leaf that wants gradients or the output of a live recorded op. */
     public boolean requiresGrad() {
-        return requiresGrad || (node != null && node.backward != null);
+        return requiresGrad || liveNode() != null;
     }
 
     /** True if this tensor was not produced by a live recorded op. */
     public boolean isLeaf() {
-        return node == null || node.backward == null;
+        return liveNode() == null;
+    }
+
+    /** A live node of this tensor on any tape, or null. */
+    Node liveNode() {
+        return node != null && !node.released() ? node : null;
     }
 
     /** The gradient accumulated by {@link Tape#backward}, or null if none was. */
-    public Tensor grad() {
+    public synchronized Tensor grad() {
         return grad;
     }
 
     /** Forgets the accumulated gradient. */
-    public void zeroGrad() {
+    public synchronized void zeroGrad() {
         grad = null;
+    }
+
+    /**
+     * Adds {@code g} into this leaf's gradient. Atomic: threads that replay their own tapes into a
+     * shared leaf (a weight, say) lose no accumulation.
+     */
+    synchronized void accumulateGrad(Tensor g) {
+        grad = grad == null ? g : grad.add(g);
     }
 
     /**
@@ -231,9 +247,24 @@ public final class Tensor {
         return new Tensor(data.clone(), shape);
     }
 
+    /**
+     * True if nothing records and none of {@code ts} carries a forward-mode tangent: a backward rule
+     * may then take a fused kernel path instead of its Tensor ops.
+     */
+    static boolean plain(Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.duals != null) {
+                return false;
+            }
+        }
+        return !Tape.isRecording();
+    }
+
     /** A new leaf over the same values, for internal use where nothing will update them in place. */
     Tensor alias() {
-        return new Tensor(data, shape);
+        Tensor t = new Tensor(data, shape);
+        t.duals = duals;
+        return t;
     }
 
     /**
@@ -242,8 +273,9 @@ public final class Tensor {
      * Changing the values while a tape still holds them invalidates that tape's gradients.
      */
     public double[] leafValues() {
-        if (!isLeaf()) {
-            throw new IllegalStateException("leafValues: only a leaf's values can be updated in place; this tensor was produced by " + node.op);
+        Node live = liveNode();
+        if (live != null) {
+            throw new IllegalStateException("leafValues: only a leaf's values can be updated in place; this tensor was produced by " + live.opName());
         }
         return data;
     }
@@ -277,25 +309,25 @@ public final class Tensor {
     // ---------------------------------------------------------------- elementwise functions
 
     /** {@code -x}. */
-    public Tensor neg() { return UnaryOps.NEG.apply(this); }
+    public Tensor neg() { return UnaryOps.neg(this); }
     /** {@code x²}; gradient 2x. */
-    public Tensor square() { return UnaryOps.SQUARE.apply(this); }
+    public Tensor square() { return UnaryOps.square(this); }
     /** {@code √x}; gradient 1/(2√x), +Infinity at 0. */
-    public Tensor sqrt() { return UnaryOps.SQRT.apply(this); }
+    public Tensor sqrt() { return UnaryOps.sqrt(this); }
     /** {@code |x|}; gradient sign(x), 0 at 0. */
-    public Tensor abs() { return UnaryOps.ABS.apply(this); }
+    public Tensor abs() { return UnaryOps.abs(this); }
     /** {@code eˣ}. */
-    public Tensor exp() { return UnaryOps.EXP.apply(this); }
+    public Tensor exp() { return UnaryOps.exp(this); }
     /** Natural logarithm. */
-    public Tensor log() { return UnaryOps.LOG.apply(this); }
+    public Tensor log() { return UnaryOps.log(this); }
     /** Hyperbolic tangent; gradient 1 − tanh². */
-    public Tensor tanh() { return UnaryOps.TANH.apply(this); }
+    public Tensor tanh() { return UnaryOps.tanh(this); }
     /** Logistic function 1/(1+e⁻ˣ), without overflow in either tail; gradient σ(1−σ). */
-    public Tensor sigmoid() { return UnaryOps.SIGMOID.apply(this); }
+    public Tensor sigmoid() { return UnaryOps.sigmoid(this); }
     /** {@code max(x, 0)}; gradient 1 for x &gt; 0, 0 for x ≤ 0 (0 at the kink, as PyTorch). */
-    public Tensor relu() { return UnaryOps.RELU.apply(this); }
+    public Tensor relu() { return UnaryOps.relu(this); }
     /** {@code log(1+eˣ)} computed as max(x,0) + log1p(e^−|x|); gradient σ(x). */
-    public Tensor softplus() { return UnaryOps.SOFTPLUS.apply(this); }
+    public Tensor softplus() { return UnaryOps.softplus(this); }
 
     /**
      * {@code xᵖ} for a constant exponent. Gradient p·xᵖ⁻¹; for p = 0 the gradient is 0 everywhere
@@ -401,7 +433,8 @@ public final class Tensor {
         TensorFormat.format(sb, data, shape);
         sb.append(", shape=").append(Shapes.str(shape));
         if (requiresGrad()) {
-            sb.append(isLeaf() ? ", requiresGrad" : ", op=" + node.op);
+            Node live = liveNode();
+            sb.append(live == null ? ", requiresGrad" : ", op=" + live.opName());
         }
         return sb.append(')').toString();
     }

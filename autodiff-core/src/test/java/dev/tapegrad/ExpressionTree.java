@@ -1,5 +1,10 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.Domain;
+import dev.tapegrad.testing.Gen;
+import dev.tapegrad.testing.OpCatalog;
+import dev.tapegrad.testing.OpTest;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -46,15 +51,15 @@ final class ExpressionTree {
 
     /** A random DAG whose root is exactly {@code depth} ops above the leaves. */
     static ExpressionTree random(RandomGenerator rng, int depth) {
-        int[] base = OpCatalog.shape(rng, rng.nextInt(3), 3);
+        int[] base = Gen.shape(rng, rng.nextInt(3), 3);
         int leaves = 2 + rng.nextInt(2);
         int[][] shapes = new int[leaves][];
         shapes[0] = base;
         for (int i = 1; i < leaves; i++) {
-            shapes[i] = OpCatalog.broadcastVariant(rng, base);
+            shapes[i] = Gen.broadcastVariant(rng, base);
         }
         ExpressionTree t = new ExpressionTree(shapes);
-        List<OpCatalog.Op> ops = OpCatalog.all();
+        List<OpTest> ops = OpCatalog.all();
         for (int level = 1; level <= depth; level++) {
             int count = level == depth ? 1 : 1 + rng.nextInt(2);
             for (int c = 0; c < count; c++) {
@@ -90,7 +95,7 @@ final class ExpressionTree {
         return i < leafShapes.length ? leafShapes[i] : nodes.get(i - leafShapes.length).op.outputShape();
     }
 
-    private void addNode(RandomGenerator rng, List<OpCatalog.Op> ops, int level) {
+    private void addNode(RandomGenerator rng, List<OpTest> ops, int level) {
         List<Integer> previous = new ArrayList<>(), lower = new ArrayList<>();
         for (int i = 0; i < total(); i++) {
             if (depthOf(i) == level - 1) {
@@ -101,7 +106,7 @@ final class ExpressionTree {
             }
         }
         for (int attempt = 0; attempt < 500; attempt++) {
-            OpCatalog.Op op = ops.get(rng.nextInt(ops.size()));
+            OpTest op = ops.get(rng.nextInt(ops.size()));
             int[] children = new int[op.arity()];
             children[0] = pick(rng, previous, 0.8);
             for (int k = 1; k < children.length; k++) {
@@ -153,7 +158,7 @@ final class ExpressionTree {
         return v;
     }
 
-    private static Tensor intoDomain(Tensor x, OpCatalog.Domain d) {
+    private static Tensor intoDomain(Tensor x, Domain d) {
         if (!d.strict()) {
             return x;
         }

@@ -1,5 +1,6 @@
 package dev.tapegrad;
 
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,20 +19,16 @@ class GradCheckTest {
 
     /**
      * x² with a backward that is right except at one element, where it is 10% too large: a bug that
-     * only an element-by-element check can locate. Recorded through the package-private tape API.
+     * only an element-by-element check can locate. A custom function, so it is one node on the tape.
      */
     static Tensor squareWrongAt(Tensor x, int badElement) {
-        double[] out = new double[x.size()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = x.data[k] * x.data[k];
-        }
-        Tensor y = new Tensor(out, x.shape);
-        return Tape.record("squareWrongAt", y, (node, g) -> {
-            double[] factor = new double[x.size()];
+        return DifferentiableFunction.of("squareWrongAt", in -> in[0].square(), (ctx, g) -> {
+            Tensor in = ctx.input(0);
+            double[] factor = new double[in.size()];
             Arrays.fill(factor, 2.0);
             factor[badElement] = 2.2;
-            return new Tensor[] {g.mul(x).mul(new Tensor(factor, x.shape))};
-        }, x);
+            return new Tensor[] {g.mul(in).mul(new Tensor(factor, in.shape))};
+        }).apply(x);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.OpCatalog;
+import dev.tapegrad.testing.OpTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -52,7 +55,7 @@ class OpGradientPropertiesTest {
     void everyOpMatchesCentralDifferences(@ForAll long seed) {
         RandomGenerator rng = rng(seed);
         List<OpCatalog.CaseResult> results = new ArrayList<>();
-        for (OpCatalog.Op op : OpCatalog.all()) {
+        for (OpTest op : OpCatalog.all()) {
             results.add(op.newCase(rng).check(rng, GradCheck.Options.defaults()));
         }
         OP_CASES.addAndGet(results.size());
@@ -64,7 +67,7 @@ class OpGradientPropertiesTest {
     void everyOpPassesWithThePytorchPresetAndInFastMode(@ForAll long seed) {
         RandomGenerator rng = rng(seed);
         List<OpCatalog.CaseResult> results = new ArrayList<>();
-        for (OpCatalog.Op op : OpCatalog.all()) {
+        for (OpTest op : OpCatalog.all()) {
             results.add(op.newCase(rng).check(rng, GradCheck.Options.pytorch()));
             results.add(op.newCase(rng).check(rng, GradCheck.Options.defaults().withFast(true).withSeed(seed)));
         }
@@ -77,7 +80,7 @@ class OpGradientPropertiesTest {
         RandomGenerator rng = rng(seed);
         List<OpCatalog.CaseResult> results = new ArrayList<>();
         for (String name : BINARY_OPS) {
-            OpCatalog.Op op = OpCatalog.get(name);
+            OpTest op = OpCatalog.get(name);
             for (int[][] pair : OpCatalog.BROADCAST_PAIRS) {
                 results.add(op.newCase(rng, pair[0], pair[1]).check(rng, GradCheck.Options.defaults()));
                 results.add(op.newCase(rng, pair[1], pair[0]).check(rng, GradCheck.Options.defaults()));
@@ -120,7 +123,7 @@ class OpGradientPropertiesTest {
     @Example
     void batchedMatmulBroadcastsItsBatchAxes() {
         RandomGenerator rng = rng(11);
-        OpCatalog.Op op = OpCatalog.get("matmul(N-D,N-D)");
+        OpTest op = OpCatalog.get("matmul(N-D,N-D)");
         List<OpCatalog.CaseResult> results = new ArrayList<>();
         for (int[][] shapes : List.of(new int[][] {{2, 1, 3, 4}, {3, 4, 2}}, new int[][] {{1, 2, 3}, {4, 1, 3, 2}},
                 new int[][] {{2, 2, 3}, {2, 3, 1}})) {

@@ -1,5 +1,8 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.OpCatalog;
+import dev.tapegrad.testing.OpTest;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,7 +31,7 @@ class SecondOrderPropertiesTest {
     void everyOpHasRightSecondDerivatives(@ForAll long seed) {
         RandomGenerator rng = OpGradientPropertiesTest.rng(seed);
         List<String> failures = new ArrayList<>();
-        for (OpCatalog.Op op : OpCatalog.all()) {
+        for (OpTest op : OpCatalog.all()) {
             OpCatalog.Case c = op.newCase(rng);
             Tensor[] inputs = c.sampleInputs(rng);
             GradCheck.Result r = GradCheck.checkSecondOrder(c.fn(), inputs);

@@ -1,5 +1,8 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.OpCatalog;
+import dev.tapegrad.testing.OpTest;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -23,7 +26,7 @@ class VjpJacobianPropertiesTest {
     void everyBackwardRuleDifferentiatesAgain(@ForAll long seed) {
         RandomGenerator rng = OpGradientPropertiesTest.rng(seed);
         List<String> failures = new ArrayList<>();
-        for (OpCatalog.Op op : OpCatalog.all()) {
+        for (OpTest op : OpCatalog.all()) {
             OpCatalog.Case c = op.newCase(rng);
             Tensor[] inputs = c.sampleInputs(rng);
             Tensor v = Tensor.randn(rng, c.outputShape());

@@ -7,15 +7,17 @@ package dev.tapegrad.kernels;
 public final class Elementwise {
     private Elementwise() {}
 
-    /** Binary operation codes for {@link #binary}. */
-    public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
+    /** The binary operations with a tight loop of their own, for {@link #binary}. */
+    public enum Binary { ADD, SUB, MUL, DIV, MAX, MIN }
 
-    /** Unary operation codes for {@link #unary}. */
-    public static final int NEG = 0, SQUARE = 1, SQRT = 2, ABS = 3, EXP = 4, LOG = 5, TANH = 6,
-            SIGMOID = 7, RELU = 8, SOFTPLUS = 9, SIGN = 10, STEP = 11, RECIPROCAL = 12;
+    /** The unary functions with a tight loop of their own, for {@link #unary}. */
+    public enum Unary { NEG, SQUARE, SQRT, ABS, EXP, LOG, TANH, SIGMOID, RELU, SOFTPLUS, SIGN, STEP, RECIPROCAL }
+
+    /** The fused backward rules of {@link #unaryGrad}. */
+    public enum UnaryGrad { TANH_GRAD, SIGMOID_GRAD }
 
     /** {@code out[i] = f(x[i])} for the unary function with the given code. */
-    public static void unary(int code, double[] x, double[] out) {
+    public static void unary(Unary code, double[] x, double[] out) {
         int n = x.length;
         switch (code) {
             case NEG -> { for (int i = 0; i < n; i++) out[i] = -x[i]; }
@@ -31,24 +33,19 @@ public final class Elementwise {
             case SIGN -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0 : x[i] < 0 ? -1.0 : 0.0; }
             case STEP -> { for (int i = 0; i < n; i++) out[i] = x[i] > 0 ? 1.0 : 0.0; }
             case RECIPROCAL -> { for (int i = 0; i < n; i++) out[i] = 1.0 / x[i]; }
-            default -> throw new IllegalArgumentException("unknown unary code " + code);
         }
     }
-
-    /** Gradient codes for {@link #unaryGrad}, from the op's output y and the incoming gradient g. */
-    public static final int TANH_GRAD = 0, SIGMOID_GRAD = 1;
 
     /**
      * Fused backward rules: {@code TANH_GRAD} gives {@code g·(−y² + 1)}, {@code SIGMOID_GRAD} gives
      * {@code g·(y·(−y + 1))}, written in the order of the composed Tensor ops so that the results
      * are bit-identical to them.
      */
-    public static void unaryGrad(int code, double[] y, double[] g, double[] out) {
+    public static void unaryGrad(UnaryGrad code, double[] y, double[] g, double[] out) {
         int n = out.length;
         switch (code) {
             case TANH_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (-(y[i] * y[i]) + 1.0); }
             case SIGMOID_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (y[i] * (-y[i] + 1.0)); }
-            default -> throw new IllegalArgumentException("unknown gradient code " + code);
         }
     }
 
@@ -107,7 +104,7 @@ public final class Elementwise {
      * over the output shape, 0 on broadcast axes. The loop runs over rows of the last axis and picks
      * one of four tight inner loops (both contiguous, one side repeated, or both repeated).
      */
-    public static void binary(int code, double[] a, int[] aStrides, double[] b, int[] bStrides,
+    public static void binary(Binary code, double[] a, int[] aStrides, double[] b, int[] bStrides,
                               int[] outShape, double[] out) {
         int n = out.length;
         if (n == 0) {
@@ -148,7 +145,7 @@ public final class Elementwise {
      * {@code out[i] = a[i] op b[0]} (bScalar) or {@code out[i] = a[0] op b[i]}: the broadcast of a
      * one-element operand, without stride arrays.
      */
-    public static void binaryWithScalar(int code, double[] a, double[] b, boolean bScalar, double[] out) {
+    public static void binaryWithScalar(Binary code, double[] a, double[] b, boolean bScalar, double[] out) {
         int n = out.length;
         if (bScalar) {
             rowLoop(code, a, 0, 1, b, 0, 0, out, 0, n);
@@ -157,7 +154,7 @@ public final class Elementwise {
         }
     }
 
-    private static double apply(int code, double x, double y) {
+    private static double apply(Binary code, double x, double y) {
         return switch (code) {
             case ADD -> x + y;
             case SUB -> x - y;
@@ -165,11 +162,10 @@ public final class Elementwise {
             case DIV -> x / y;
             case MAX -> Math.max(x, y);
             case MIN -> Math.min(x, y);
-            default -> throw new IllegalArgumentException("unknown binary code " + code);
         };
     }
 
-    private static void rowLoop(int code, double[] a, int ao, int sa, double[] b, int bo, int sb,
+    private static void rowLoop(Binary code, double[] a, int ao, int sa, double[] b, int bo, int sb,
                                 double[] out, int oo, int n) {
         if (sa == 1 && sb == 1) {
             switch (code) {
@@ -179,7 +175,6 @@ public final class Elementwise {
                 case DIV -> { for (int i = 0; i < n; i++) out[oo + i] = a[ao + i] / b[bo + i]; }
                 case MAX -> { for (int i = 0; i < n; i++) out[oo + i] = Math.max(a[ao + i], b[bo + i]); }
                 case MIN -> { for (int i = 0; i < n; i++) out[oo + i] = Math.min(a[ao + i], b[bo + i]); }
-                default -> throw new IllegalArgumentException("unknown binary code " + code);
             }
         } else if (sa == 1) {
             double y = b[bo];
@@ -217,6 +212,48 @@ public final class Elementwise {
         for (int i = 0; i < out.length; i++) {
             double x = a[ao], y = b[bo];
             out[i] = x == y ? 0.5 : (max ? x > y : x < y) ? 1.0 : 0.0;
+            for (int ax = rank - 1; ax >= 0; ax--) {
+                idx[ax]++;
+                ao += aStrides[ax];
+                bo += bStrides[ax];
+                if (idx[ax] < outShape[ax]) {
+                    break;
+                }
+                ao -= aStrides[ax] * outShape[ax];
+                bo -= bStrides[ax] * outShape[ax];
+                idx[ax] = 0;
+            }
+        }
+    }
+
+    /**
+     * {@code out[i] = f(x[i])}: the kernel of an elementwise function without a loop of its own
+     * (sin, erf, ...), where the function itself costs far more than the call.
+     */
+    public static void map(java.util.function.DoubleUnaryOperator f, double[] x, double[] out) {
+        for (int i = 0; i < x.length; i++) {
+            out[i] = f.applyAsDouble(x[i]);
+        }
+    }
+
+    /** {@code out = f(a, b)} with broadcasting, strides as in {@link #binary}; for functions without a loop of their own. */
+    public static void zip(java.util.function.DoubleBinaryOperator f, double[] a, int[] aStrides, double[] b, int[] bStrides,
+                           int[] outShape, double[] out) {
+        int n = out.length;
+        if (n == 0) {
+            return;
+        }
+        if (a.length == n && b.length == n) {
+            for (int i = 0; i < n; i++) {
+                out[i] = f.applyAsDouble(a[i], b[i]);
+            }
+            return;
+        }
+        int rank = outShape.length;
+        int[] idx = new int[rank];
+        int ao = 0, bo = 0;
+        for (int i = 0; i < n; i++) {
+            out[i] = f.applyAsDouble(a[ao], b[bo]);
             for (int ax = rank - 1; ax >= 0; ax--) {
                 idx[ax]++;
                 ao += aStrides[ax];

@@ -1,9 +1,9 @@
 package dev.tapegrad.cli;
 
+import dev.tapegrad.OpRegistry;
+
 import dev.tapegrad.Tensor;
 
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -152,29 +152,21 @@ final class Expression {
     }
 
     private Tensor call(String name, java.util.List<Tensor> args, int at) {
-        Map<String, Function<Tensor, Tensor>> unary = Map.ofEntries(
-                Map.entry("exp", Tensor::exp), Map.entry("log", Tensor::log), Map.entry("tanh", Tensor::tanh),
-                Map.entry("sigmoid", Tensor::sigmoid), Map.entry("relu", Tensor::relu), Map.entry("softplus", Tensor::softplus),
-                Map.entry("sqrt", Tensor::sqrt), Map.entry("abs", Tensor::abs), Map.entry("square", Tensor::square),
-                Map.entry("sum", Tensor::sum), Map.entry("mean", Tensor::mean), Map.entry("max", Tensor::max),
-                Map.entry("softmax", t -> t.softmax(-1)), Map.entry("logsoftmax", t -> t.logSoftmax(-1)),
-                Map.entry("logsumexp", t -> t.logSumExp(-1)), Map.entry("transpose", Tensor::transpose));
-        String key = name.toLowerCase(Locale.ROOT);
-        if (unary.containsKey(key)) {
-            if (args.size() != 1) {
-                throw errorAt(at, name + " takes 1 argument, got " + args.size());
+        // every function of the op registry, by name (case-insensitive)
+        OpRegistry.NamedFunction f = null;
+        for (OpRegistry.NamedFunction candidate : OpRegistry.functions().values()) {
+            if (candidate.name().equalsIgnoreCase(name)) {
+                f = candidate;
+                break;
             }
-            return unary.get(key).apply(args.get(0));
         }
-        if (key.equals("maximum") || key.equals("minimum") || key.equals("matmul")) {
-            if (args.size() != 2) {
-                throw errorAt(at, name + " takes 2 arguments, got " + args.size());
-            }
-            Tensor a = args.get(0);
-            Tensor b = args.get(1);
-            return key.equals("maximum") ? a.maximum(b) : key.equals("minimum") ? a.minimum(b) : a.matmul(b);
+        if (f == null) {
+            throw errorAt(at, "unknown function '" + name + "'");
         }
-        throw errorAt(at, "unknown function '" + name + "'");
+        if (args.size() != f.arity()) {
+            throw errorAt(at, name + " takes " + f.arity() + " argument" + (f.arity() == 1 ? "" : "s") + ", got " + args.size());
+        }
+        return f.apply(args.toArray(new Tensor[0]));
     }
 
     private double number(int start) {

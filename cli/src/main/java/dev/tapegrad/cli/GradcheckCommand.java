@@ -1,7 +1,9 @@
 package dev.tapegrad.cli;
 
+import dev.tapegrad.testing.OpCatalog;
+import dev.tapegrad.testing.OpTest;
+
 import dev.tapegrad.GradCheck;
-import dev.tapegrad.OpCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,12 +56,12 @@ public final class GradcheckCommand implements Callable<Integer> {
             throw new CliException("usage: --cases " + cases + " must be between 1 and 1000");
         }
         if (list) {
-            for (OpCatalog.Op o : OpCatalog.all()) {
+            for (OpTest o : OpCatalog.all()) {
                 out.println(o.name() + "  " + o.description());
             }
             return 0;
         }
-        List<OpCatalog.Op> ops = op == null ? OpCatalog.all() : OpCatalog.matching(op);
+        List<OpTest> ops = op == null ? OpCatalog.all() : OpCatalog.matching(op);
         if (ops.isEmpty()) {
             throw new CliException("usage: --op " + op + ": no such op; 'tapegrad gradcheck --list' lists the "
                     + OpCatalog.all().size() + " ops");
@@ -69,7 +71,7 @@ public final class GradcheckCommand implements Callable<Integer> {
         int failedOps = 0;
         List<String> failures = new ArrayList<>();
         long start = System.nanoTime();
-        for (OpCatalog.Op o : ops) {
+        for (OpTest o : ops) {
             List<OpCatalog.CaseResult> results = o.check(rng, cases, options);
             double maxAbs = 0;
             int failed = 0;

@@ -190,10 +190,35 @@ public final class Losses {
             throw new IllegalArgumentException("crossEntropy: " + e.getMessage() + " for logits of shape "
                     + Arrays.toString(logits.shape()), e);
         }
-        if (logits.rank() == 1) {
-            target = target.reshape(c);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("crossEntropy: label smoothing " + labelSmoothing + " must be in [0, 1]");
         }
-        return softCrossEntropy(logits, target, reduction, labelSmoothing);
+        // the label's entry is picked by index, not by a one-hot dot product: a logit of −∞ at another
+        // class then costs nothing (0·(−∞) would make the loss NaN)
+        Tensor logP = logits.rank() == 1 ? logits.reshape(1, c).logSoftmax(-1) : logits.logSoftmax(-1);
+        Tensor picked = pickColumns(logP, labels, target);
+        Tensor perSample = labelSmoothing == 0 ? picked.neg()
+                : picked.mul(1.0 - labelSmoothing).add(logP.sum(-1).mul(labelSmoothing / c)).neg();
+        if (logits.rank() == 1) {
+            perSample = perSample.reshape();
+        }
+        return reduce(perSample, reduction);
+    }
+
+    /**
+     * {@code x[i, labels[i]]} for each row, as one differentiable function: its backward places the
+     * gradient at the picked entries ({@code g ⊙ onehot}, Tensor ops, so it differentiates again).
+     */
+    private static Tensor pickColumns(Tensor x, int[] labels, Tensor oneHot) {
+        int c = x.shape(-1);
+        return DifferentiableFunction.of("pickLabels", in -> {
+            double[] v = in[0].toArray();
+            double[] out = new double[labels.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = v[i * c + labels[i]];
+            }
+            return Tensor.of(out, labels.length);
+        }, (ctx, g) -> new Tensor[] {g.unsqueeze(-1).mul(oneHot)}).apply(x);
     }
 
     /**

@@ -223,4 +223,19 @@ class LossesTest {
         assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(logits, LABELS, Reduction.MEAN, 1.5));
         assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(Tensor.scalar(1), new int[] {0}));
     }
+
+    @Test
+    void crossEntropyPicksTheLabelSoAMinusInfinityLogitElsewhereCostsNothing() {
+        Tensor logits = Tensor.matrix(new double[][] {{Double.NEGATIVE_INFINITY, 0, 0}}).requiresGrad(true);
+        try (dev.tapegrad.Tape tape = dev.tapegrad.Tape.record()) {
+            Tensor loss = Losses.crossEntropy(logits, new int[] {1});
+            assertEquals(Math.log(2), loss.item(), 1e-15);  // was NaN: 0 · (−∞) in a one-hot product
+            Tensor g = tape.gradient(loss, logits)[0];
+            assertArrayEquals(new double[] {0, -0.5, 0.5}, g.toArray(), 1e-15);
+        }
+        dev.tapegrad.GradCheck.assertGradients(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
+                Tensor.matrix(new double[][] {{0.3, -1, 2}, {1, 0.5, -0.2}}));
+        dev.tapegrad.GradCheck.assertSecondOrder(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
+                Tensor.matrix(new double[][] {{0.3, -1, 2}, {1, 0.5, -0.2}}));
+    }
 }

@@ -21,7 +21,7 @@ final class Numeric {
         Tensor[] leaves = leaves(inputs);
         try (Tape tape = Tape.record()) {
             Tensor y = f.apply(leaves);
-            return tape.gradient(y, leaves);
+            return tape.zerosForConstants().gradient(y, leaves);
         }
     }
 
@@ -76,7 +76,7 @@ final class Numeric {
         try (Tape tape = Tape.record()) {
             Tensor y = f.apply(leaves);
             Tensor g = tape.createGraph().gradient(y, leaves[0])[0];
-            hv = tape.gradient(g.mul(dir).sum(), leaves[0])[0].toArray();
+            hv = tape.zerosForConstants().gradient(g.mul(dir).sum(), leaves[0])[0].toArray();  // g may be constant
         }
         double h = 1e-5;
         double[] gp = gradAt(f, inputs, x0.add(dir.mul(h)));
@@ -124,7 +124,7 @@ final class Numeric {
         Tensor x = Tensor.vector(xs).requiresGrad(true);
         try (Tape tape = Tape.record()) {
             Tensor g = tape.createGraph().gradient(f.apply(x).sum(), x)[0];
-            return tape.gradient(g.sum(), x)[0].toArray();
+            return tape.zerosForConstants().gradient(g.sum(), x)[0].toArray();  // piecewise-linear: g is a constant
         }
     }
 }
