@@ -40,8 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *      [--quick] [--no-peer] [--no-memory] [--no-vector] [--cases op-overhead,mlp-step,matmul]
  * </pre>
  * Tapegrad's figures are medians over JMH measurement iterations (one forked JVM per case and
- * parameter), run with {@code --add-modules jdk.incubator.vector} (unless {@code --no-vector}),
- * a fixed 2 GiB heap touched at start-up ({@code -XX:+AlwaysPreTouch}, unless
+ * parameter, 10 × 1 s of warm-up: on a loaded machine the JIT takes seconds to compile the vector
+ * kernels, and until then products run the scalar code), run with {@code --add-modules jdk.incubator.vector} (unless {@code --no-vector}),
+ * a fixed 512 MiB heap touched at start-up ({@code -XX:+AlwaysPreTouch}, unless
  * {@code --no-pretouch}: see RESULTS.md on the batch-128 cliff); the peer's are the medians its
  * script prints. The header names the processor, the kernels each JVM chose, the BLAS kernel
  * OpenBLAS chose and the load average before and after each run.
@@ -96,7 +97,7 @@ public final class Compare {
                 jvms.add(new Jvm("JDK " + featureOf(other), other));
             }
         }
-        List<String> jvmArgs = new ArrayList<>(List.of("-Dtapegrad.threads=" + threads, "-Xms2g", "-Xmx2g"));
+        List<String> jvmArgs = new ArrayList<>(List.of("-Dtapegrad.threads=" + threads, "-Xms512m", "-Xmx512m"));
         if (pretouch) {
             jvmArgs.add("-XX:+AlwaysPreTouch");
         }
@@ -358,7 +359,7 @@ public final class Compare {
                     .include("^" + Pattern.quote(inc) + "\\.")
                     .forks(1)
                     .jvm(jvm.java())
-                    .warmupIterations(quick ? 2 : 4)
+                    .warmupIterations(quick ? 3 : 10)
                     .warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 3 : 7)
                     .measurementTime(TimeValue.seconds(1))
