@@ -35,6 +35,19 @@ public final class Tensor {
     /** Forward-mode tangents, one per open level that this tensor depends on; null in plain use. */
     ForwardMode.Dual duals;
 
+    static {
+        dev.tapegrad.internal.Access.set(new dev.tapegrad.internal.Access.Core() {
+            @Override public double[] data(Tensor t) { return t.data; }
+            @Override public int[] shape(Tensor t) { return t.shape; }
+            @Override public Tensor wrap(double[] data, int[] shape) { return new Tensor(data, shape); }
+            @Override public Tensor alias(Tensor t) { return t.alias(); }
+            @Override public boolean tracks(Tape tape, Tensor t) { return tape.tracks(t); }
+            @Override public Tape currentTape() { return Tape.current(); }
+            @Override public String str(int[] shape) { return Shapes.str(shape); }
+            @Override public int[] unravel(int flat, int[] shape) { return Anomalies.unravel(flat, shape); }
+        });
+    }
+
     /** Wraps without copying: for ops that made {@code data} themselves. */
     Tensor(double[] data, int[] shape) {
         this.data = data;

@@ -1,5 +1,7 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.GradCheck;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.tapegrad;
 
+import dev.tapegrad.testing.GradCheck;
+
 import dev.tapegrad.testing.Gen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,6 +1,5 @@
 package dev.tapegrad.testing;
 
-import dev.tapegrad.GradCheck;
 import dev.tapegrad.OpRegistry;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
@@ -145,6 +144,12 @@ public final class OpCatalog {
             return new CaseResult(label(), in, GradCheck.check(options, bound.fn(), in));
         }
 
+        /** Draws inputs and checks the op's forward mode at them ({@link GradCheck#checkJvp}). */
+        public CaseResult checkJvp(RandomGenerator rng, GradCheck.Options options) {
+            Tensor[] in = sampleInputs(rng);
+            return new CaseResult(label() + " (forward mode)", in, GradCheck.checkJvp(options, bound.fn(), in));
+        }
+
         @Override
         public String toString() { return label(); }
     }
@@ -219,5 +224,41 @@ public final class OpCatalog {
             out.addAll(op.check(rng, casesPerOp, options));
         }
         return out;
+    }
+
+    /**
+     * The catalogue as a Markdown table (entry, what it applies, input domains), as the README shows
+     * it: generated from the registry, so it is never out of date.
+     */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| entry | what it applies | inputs drawn from |\n|---|---|---|\n");
+        for (OpTest t : all()) {
+            StringBuilder doms = new StringBuilder();
+            for (int i = 0; i < t.arity(); i++) {
+                Domain d = t.domain(i);
+                doms.append(i == 0 ? "" : ", ").append('[').append(num(d.lo())).append(", ").append(num(d.hi())).append(']');
+                if (d.kinks().length > 0) {
+                    doms.append(" kinks at");
+                    for (double k : d.kinks()) {
+                        doms.append(' ').append(num(k));
+                    }
+                }
+            }
+            sb.append("| `").append(t.name()).append("` | ").append(t.description().replace("|", "\\|"))
+              .append(" | ").append(doms).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e6 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * Prints {@link #markdownTable()} (the README's catalogue): {@code java -cp
+     * autodiff-core/target/classes dev.tapegrad.testing.OpCatalog}.
+     */
+    public static void main(String[] args) {
+        System.out.print(markdownTable());
     }
 }

@@ -1,6 +1,5 @@
 package dev.tapegrad.testing;
 
-import dev.tapegrad.GradCheck;
 import dev.tapegrad.Tensor;
 import java.util.ArrayList;
 import java.util.List;

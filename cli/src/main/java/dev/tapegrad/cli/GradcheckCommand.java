@@ -3,7 +3,7 @@ package dev.tapegrad.cli;
 import dev.tapegrad.testing.OpCatalog;
 import dev.tapegrad.testing.OpTest;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,7 +22,7 @@ import java.util.random.RandomGeneratorFactory;
  * values inside each op's domain, and prints one line per op.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check every op's gradient (or one op's) against central differences.",
+        description = {"Check every op's gradient and JVP (or one op's) against central differences.",
                 "Each case draws random shapes (broadcast pairs included) and values inside the op's domain."},
         footer = {"", "Examples:", "  tapegrad gradcheck", "  tapegrad gradcheck --op matmul --cases 20", "  tapegrad gradcheck --list"})
 public final class GradcheckCommand implements Callable<Integer> {
@@ -38,6 +38,13 @@ public final class GradcheckCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shapes and values. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    /** Which mode of differentiation to check. */
+    enum Mode { rev, fwd, both }
+
+    @Option(names = "--mode", defaultValue = "both",
+            description = "rev: gradients (VJPs); fwd: forward mode (JVPs, also against the VJP); both. Default: ${DEFAULT-VALUE}.")
+    Mode mode;
 
     @Option(names = "--list", description = "List the ops of the table and exit.")
     boolean list;
@@ -72,7 +79,16 @@ public final class GradcheckCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         long start = System.nanoTime();
         for (OpTest o : ops) {
-            List<OpCatalog.CaseResult> results = o.check(rng, cases, options);
+            List<OpCatalog.CaseResult> results = new ArrayList<>();
+            for (int c = 0; c < cases; c++) {
+                OpCatalog.Case k = o.newCase(rng);
+                if (mode != Mode.fwd) {
+                    results.add(k.check(rng, options));
+                }
+                if (mode != Mode.rev) {
+                    results.add(k.checkJvp(rng, options));
+                }
+            }
             double maxAbs = 0;
             int failed = 0;
             for (OpCatalog.CaseResult r : results) {
@@ -94,8 +110,9 @@ public final class GradcheckCommand implements Callable<Integer> {
             out.println();
             out.println(f);
         }
-        out.printf(Locale.ROOT, "%d of %d ops passed (%d cases each, seed %d) in %.1f s%n", ops.size() - failedOps, ops.size(),
-                cases, seed, (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "%d of %d ops passed (%d cases each, %s, seed %d) in %.1f s%n", ops.size() - failedOps, ops.size(),
+                cases, mode == Mode.both ? "both modes" : mode == Mode.rev ? "reverse mode" : "forward mode", seed,
+                (System.nanoTime() - start) / 1e9);
         out.flush();
         if (failedOps > 0) {
             spec.commandLine().getErr().println("tapegrad gradcheck: " + failedOps + " op" + (failedOps == 1 ? "" : "s")

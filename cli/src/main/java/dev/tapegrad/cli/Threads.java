@@ -1,7 +1,5 @@
 package dev.tapegrad.cli;
 
-import dev.tapegrad.kernels.Parallel;
-
 /** Applies {@code --threads}: how many threads the parallel kernels use. Results do not depend on it. */
 final class Threads {
 
@@ -15,6 +13,6 @@ final class Threads {
         if (threads < 1 || threads > 1024) {
             throw new CliException("usage: --threads " + threads + " must be between 1 and 1024");
         }
-        Parallel.setThreads(threads);
+        dev.tapegrad.Threads.set(threads);
     }
 }

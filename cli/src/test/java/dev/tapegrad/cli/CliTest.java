@@ -164,7 +164,7 @@ class CliTest {
         assertEquals(0, run(concat(common, "--threads", "1", "--save", p("t1.safetensors"))).code());
         assertEquals(0, run(concat(common, "--threads", "2", "--save", p("t2.safetensors"))).code());
         assertArrayEquals(Files.readAllBytes(tmp.resolve("t1.safetensors")), Files.readAllBytes(tmp.resolve("t2.safetensors")));
-        assertEquals(2, dev.tapegrad.kernels.Parallel.threads());
+        assertEquals(2, dev.tapegrad.Threads.get());
     }
 
     /** Every column but the times. */
@@ -184,6 +184,10 @@ class CliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("ok   tanh"), r.out());
         assertTrue(r.out().contains("1 of 1 ops passed"), r.out());
+        assertTrue(r.out().contains("both modes"), r.out());
+        Run fwd = run("gradcheck", "--op", "matmul", "--cases", "1", "--mode", "fwd");
+        assertEquals(0, fwd.code(), fwd.out() + fwd.err());
+        assertTrue(fwd.out().contains("8 of 8 ops passed") && fwd.out().contains("forward mode"), fwd.out());
     }
 
     @Test

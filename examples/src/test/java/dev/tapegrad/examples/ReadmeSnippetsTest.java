@@ -29,6 +29,7 @@ class ReadmeSnippetsTest {
 
     private static final String IMPORTS = String.join("\n",
             "import dev.tapegrad.*;",
+            "import dev.tapegrad.testing.*;",
             importIfPresent("dev.tapegrad.nn"),
             importIfPresent("dev.tapegrad.nn.data"),
             // a single-type import, so that Module is not ambiguous with java.lang.Module

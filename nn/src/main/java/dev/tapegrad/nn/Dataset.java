@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
 /**
- * A labelled data set held in memory: {@code n} samples of {@code featureCount} float64 features
- * each (row-major), an integer class label per sample and the class names.
+ * A data set held in memory: {@code n} samples of {@code featureCount} float64 features each
+ * (row-major), and per sample an integer class label (with the class names), or a target tensor
+ * (regression values, sequences: {@link #targets()}, {@code [n, ...]}), or both.
  *
  * <p>Data sets are immutable. {@link #subset}, {@link #split} and the normalisers in
  * {@link dev.tapegrad.nn.data} return new data sets. The sample shape (for example {@code [28, 28]}
@@ -21,6 +22,7 @@ import java.util.random.RandomGeneratorFactory;
  * Dataset digits = EmbeddedDatasets.digits();
  * Dataset.Split s = digits.split(0.2, 42);          // fixed, seeded: 20 % held out
  * Tensor x = s.train().x();                          // [1438, 64]
+ * Dataset fit = Dataset.of(inputs, values);           // regression: values [n, ...], no labels
  * }</pre>
  */
 public final class Dataset {
@@ -28,6 +30,8 @@ public final class Dataset {
     private final String name;
     private final double[] features;
     private final int[] labels;
+    private final Tensor targets;
+    private final int count;
     private final int[] sampleShape;
     private final int featureCount;
     private final List<String> classNames;
@@ -43,6 +47,34 @@ public final class Dataset {
      * @throws IllegalArgumentException if the sizes disagree or a label is out of range
      */
     public Dataset(String name, double[] features, int[] sampleShape, int[] labels, List<String> classNames) {
+        this(name, features, sampleShape, java.util.Objects.requireNonNull(labels, "Dataset " + name + ": labels are null"),
+                classNames, null);
+    }
+
+    /**
+     * Creates a data set with class labels, target values, or both.
+     *
+     * @param name        a short name used in messages
+     * @param features    {@code n * product(sampleShape)} values, row-major; not copied
+     * @param sampleShape the shape of one sample
+     * @param labels      the class label of each sample (null for none); not copied
+     * @param classNames  the name of each class (empty when there are no labels)
+     * @param targets     target values {@code [n, ...]}, one row per sample (null for none)
+     * @throws IllegalArgumentException if there are neither labels nor targets, the sizes disagree
+     *                                  or a label is out of range
+     */
+    public Dataset(String name, double[] features, int[] sampleShape, int[] labels, List<String> classNames, Tensor targets) {
+        if (labels == null && targets == null) {
+            throw new IllegalArgumentException("Dataset " + name + ": neither labels nor targets");
+        }
+        if (targets != null && targets.rank() == 0) {
+            throw new IllegalArgumentException("Dataset " + name + ": targets must be [n, ...], got a scalar");
+        }
+        if (labels != null && targets != null && targets.shape(0) != labels.length) {
+            throw new IllegalArgumentException("Dataset " + name + ": " + labels.length + " labels but targets of shape "
+                    + Arrays.toString(targets.shape()));
+        }
+        int n = labels != null ? labels.length : targets.shape(0);
         int perSample = 1;
         for (int d : sampleShape) {
             if (d <= 0) {
@@ -51,15 +83,15 @@ public final class Dataset {
             }
             perSample *= d;
         }
-        if ((long) perSample * labels.length != features.length) {
+        if ((long) perSample * n != features.length) {
             throw new IllegalArgumentException("Dataset " + name + ": " + features.length + " feature values for "
-                    + labels.length + " samples of shape " + Arrays.toString(sampleShape) + " (need "
-                    + (long) perSample * labels.length + ")");
+                    + n + " samples of shape " + Arrays.toString(sampleShape) + " (need "
+                    + (long) perSample * n + ")");
         }
-        if (classNames.isEmpty()) {
+        if (labels != null && classNames.isEmpty()) {
             throw new IllegalArgumentException("Dataset " + name + ": no class names");
         }
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = 0; labels != null && i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classNames.size()) {
                 throw new IllegalArgumentException("Dataset " + name + ": label " + labels[i] + " of sample " + i
                         + " is outside [0, " + classNames.size() + ")");
@@ -68,6 +100,8 @@ public final class Dataset {
         this.name = name;
         this.features = features;
         this.labels = labels;
+        this.targets = targets == null ? null : targets.detach();
+        this.count = n;
         this.sampleShape = sampleShape.clone();
         this.featureCount = perSample;
         this.classNames = List.copyOf(classNames);
@@ -91,6 +125,24 @@ public final class Dataset {
     }
 
     /**
+     * Creates a data set of inputs {@code [n, ...]} (each sample keeps its shape, e.g.
+     * {@code [T, F]} for sequences) and target values {@code [n, ...]} without class labels, for
+     * regression and sequence targets.
+     *
+     * @param x       the inputs, one sample per index of the first axis
+     * @param targets the targets, one row per sample
+     * @return the data set (values copied)
+     */
+    public static Dataset of(Tensor x, Tensor targets) {
+        if (x.rank() < 1 || targets.rank() < 1 || x.shape(0) != targets.shape(0)) {
+            throw new IllegalArgumentException("Dataset.of: inputs of shape " + Arrays.toString(x.shape())
+                    + " and targets of shape " + Arrays.toString(targets.shape()) + " need the same first dimension");
+        }
+        int[] sample = x.rank() == 1 ? new int[] {1} : Arrays.copyOfRange(x.shape(), 1, x.rank());
+        return new Dataset("tensor", x.toArray(), sample, null, List.of(), targets);
+    }
+
+    /**
      * @param count the number of classes
      * @return the names {@code "0", "1", ..., count-1}
      */
@@ -109,7 +161,7 @@ public final class Dataset {
 
     /** @return the number of samples */
     public int size() {
-        return labels.length;
+        return count;
     }
 
     /** @return the number of features per sample (the product of the sample shape) */
@@ -122,7 +174,7 @@ public final class Dataset {
         return sampleShape.clone();
     }
 
-    /** @return the number of classes */
+    /** @return the number of classes (0 without labels) */
     public int classCount() {
         return classNames.size();
     }
@@ -134,12 +186,22 @@ public final class Dataset {
 
     /** @return all inputs as a {@code [size, featureCount]} tensor (a fresh copy) */
     public Tensor x() {
-        return Tensor.of(features.clone(), labels.length, featureCount);
+        return Tensor.of(features.clone(), count, featureCount);
     }
 
-    /** @return a copy of all labels */
+    /** @return a copy of all labels, or null if the samples have no class labels */
     public int[] labels() {
-        return labels.clone();
+        return labels == null ? null : labels.clone();
+    }
+
+    /** @return true if every sample has a class label */
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    /** @return the target values {@code [n, ...]} (a plain value), or null if there are none */
+    public Tensor targets() {
+        return targets;
     }
 
     /**
@@ -147,6 +209,9 @@ public final class Dataset {
      * @return the label of that sample
      */
     public int label(int sample) {
+        if (labels == null) {
+            throw new IllegalStateException("Dataset " + name + ": no class labels (its targets are values)");
+        }
         return labels[sample];
     }
 
@@ -175,7 +240,7 @@ public final class Dataset {
      * @return the new data set
      */
     public Dataset withFeatures(double[] newFeatures) {
-        return new Dataset(name, newFeatures, sampleShape, labels, classNames);
+        return new Dataset(name, newFeatures, sampleShape, labels, classNames, targets);
     }
 
     /**
@@ -186,16 +251,34 @@ public final class Dataset {
      */
     public Batch batch(int[] indices) {
         double[] x = new double[indices.length * featureCount];
-        int[] y = new int[indices.length];
+        int[] y = labels == null ? null : new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             int s = indices[i];
-            if (s < 0 || s >= labels.length) {
-                throw new IndexOutOfBoundsException("Dataset " + name + ": sample " + s + " outside [0, " + labels.length + ")");
+            if (s < 0 || s >= count) {
+                throw new IndexOutOfBoundsException("Dataset " + name + ": sample " + s + " outside [0, " + count + ")");
             }
             System.arraycopy(features, s * featureCount, x, i * featureCount, featureCount);
-            y[i] = labels[s];
+            if (y != null) {
+                y[i] = labels[s];
+            }
         }
-        return new Batch(Tensor.of(x, indices.length, featureCount), y);
+        return new Batch(Tensor.of(x, indices.length, featureCount), y, targetRows(indices));
+    }
+
+    /** The target rows of the given samples, or null without targets. */
+    private Tensor targetRows(int[] indices) {
+        if (targets == null) {
+            return null;
+        }
+        int per = targets.size() / Math.max(count, 1);
+        double[] all = targets.leafValues();
+        double[] out = new double[indices.length * per];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(all, indices[i] * per, out, i * per, per);
+        }
+        int[] shape = targets.shape();
+        shape[0] = indices.length;
+        return Tensor.of(out, shape);
     }
 
     /**
@@ -204,7 +287,7 @@ public final class Dataset {
      */
     public Dataset subset(int[] indices) {
         Batch b = batch(indices);
-        return new Dataset(name, b.x().toArray(), sampleShape, b.labels(), classNames);
+        return new Dataset(name, b.x().toArray(), sampleShape, b.labels(), classNames, b.values());
     }
 
     /**
@@ -213,8 +296,8 @@ public final class Dataset {
      * @return the samples {@code from .. to-1}
      */
     public Dataset slice(int from, int to) {
-        if (from < 0 || to > labels.length || from > to) {
-            throw new IndexOutOfBoundsException("Dataset " + name + ": slice [" + from + ", " + to + ") of " + labels.length + " samples");
+        if (from < 0 || to > count || from > to) {
+            throw new IndexOutOfBoundsException("Dataset " + name + ": slice [" + from + ", " + to + ") of " + count + " samples");
         }
         int[] idx = new int[to - from];
         for (int i = 0; i < idx.length; i++) {
@@ -230,7 +313,8 @@ public final class Dataset {
     /**
      * Splits the data set in two with a fixed seeded shuffle: the same seed always gives the same
      * split, whatever else the program does with random numbers. Each class is split in the same
-     * proportion (stratified), so that a small held-out part still sees every class.
+     * proportion (stratified), so that a small held-out part still sees every class; a data set
+     * without labels is shuffled as one group.
      *
      * @param heldFraction the fraction of samples held out, in (0, 1)
      * @param seed         the seed of the shuffle
@@ -243,10 +327,10 @@ public final class Dataset {
         RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(seed);
         List<Integer> train = new ArrayList<>();
         List<Integer> held = new ArrayList<>();
-        for (int c = 0; c < classNames.size(); c++) {
+        for (int c = 0; c < Math.max(1, classNames.size()); c++) {
             List<Integer> members = new ArrayList<>();
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i] == c) {
+            for (int i = 0; i < count; i++) {
+                if (labels == null || labels[i] == c) {
                     members.add(i);
                 }
             }
@@ -260,7 +344,7 @@ public final class Dataset {
         int[] trainIdx = train.stream().mapToInt(Integer::intValue).sorted().toArray();
         int[] heldIdx = held.stream().mapToInt(Integer::intValue).sorted().toArray();
         if (trainIdx.length == 0 || heldIdx.length == 0) {
-            throw new IllegalArgumentException("Dataset.split: " + labels.length + " samples of " + name
+            throw new IllegalArgumentException("Dataset.split: " + count + " samples of " + name
                     + " are too few to hold out " + heldFraction);
         }
         return new Split(subset(trainIdx), subset(heldIdx));
@@ -268,7 +352,8 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + name + ": " + labels.length + " samples of " + Arrays.toString(sampleShape) + ", "
-                + classNames.size() + " classes]";
+        return "Dataset[" + name + ": " + count + " samples of " + Arrays.toString(sampleShape) + ", "
+                + (labels != null ? classNames.size() + " classes" : "no labels")
+                + (targets != null ? ", targets " + Arrays.toString(targets.shape()) : "") + "]";
     }
 }

@@ -154,10 +154,16 @@ public final class History {
      * @return a one-line summary such as {@code "epoch 3/20  loss 0.1234  acc 96.10%  val_loss 0.1500  val_acc 95.83%  lr 1.0e-03  0.41 s"}
      */
     public static String summary(Epoch e, int totalEpochs) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  acc %.2f%%",
-                e.epoch(), totalEpochs, e.loss(), 100 * e.accuracy()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  loss %.4f", e.epoch(), totalEpochs,
+                e.loss()));
+        if (!Double.isNaN(e.accuracy())) {  // NaN: targets without class labels
+            sb.append(String.format(Locale.ROOT, "  acc %.2f%%", 100 * e.accuracy()));
+        }
         if (!Double.isNaN(e.valLoss())) {
-            sb.append(String.format(Locale.ROOT, "  val_loss %.4f  val_acc %.2f%%", e.valLoss(), 100 * e.valAccuracy()));
+            sb.append(String.format(Locale.ROOT, "  val_loss %.4f", e.valLoss()));
+            if (!Double.isNaN(e.valAccuracy())) {
+                sb.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * e.valAccuracy()));
+            }
         }
         sb.append(String.format(Locale.ROOT, "  lr %.2e  %.2f s  %.0f samples/s", e.learningRate(), e.seconds(),
                 e.samplesPerSecond()));

@@ -82,7 +82,24 @@ public interface Init {
     }
 
     /**
-     * PyTorch's default for {@code nn.Linear} weights and biases: U(−1/√fanIn, 1/√fanIn).
+     * PyTorch's {@code kaiming_uniform_(a)} (fan-in mode, leaky-relu gain): U(−b, b) with
+     * b = √(2 / (1 + a²))·√(3 / fanIn). {@code a = √5} is PyTorch's default for {@code nn.Linear}
+     * and {@code nn.Conv*} weights, which equals {@link #lecunUniform()}; {@code a = 0} is
+     * {@link #heUniform()}.
+     */
+    static Init kaimingUniform(double a) {
+        return (rng, fanIn, fanOut, shape) -> {
+            double b = Math.sqrt(2.0 / (1 + a * a)) * Math.sqrt(3.0 / positive("kaimingUniform", fanIn, shape));
+            return uniform(-b, b).create(rng, fanIn, fanOut, shape);
+        };
+    }
+
+    /**
+     * PyTorch's default for {@code nn.Linear} weights and biases: U(−1/√fanIn, 1/√fanIn) (for the
+     * weight this is {@code kaiming_uniform_(a=√5)}, for the bias PyTorch's explicit bound; the
+     * same as {@code nn.Conv*} with fanIn = in_channels/groups·kernel size). Recurrent layers use
+     * U(−1/√hidden, 1/√hidden) for every weight and bias; Embedding N(0, 1); BatchNorm and
+     * LayerNorm ones and zeros. (Keras' {@code lecun_uniform}, √(3/fanIn), is a different bound.)
      */
     static Init lecunUniform() {
         return (rng, fanIn, fanOut, shape) -> {

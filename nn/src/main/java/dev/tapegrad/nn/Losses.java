@@ -252,6 +252,171 @@ public final class Losses {
         return reduce(perSample, reduction);
     }
 
+    // ---------------------------------------------------------------- L1, Huber, smooth L1
+
+    /** Mean absolute error {@code mean(|output − target|)} (PyTorch's {@code l1_loss}); abs'(0) = 0. */
+    public static Tensor l1(Tensor output, Tensor target) {
+        return l1(output, target, Reduction.MEAN);
+    }
+
+    /** {@code |output − target|} reduced as asked (NONE: per element). Shapes must be equal. */
+    public static Tensor l1(Tensor output, Tensor target, Reduction reduction) {
+        sameShape("l1", output, target);
+        return reduce(output.sub(target).abs(), reduction);
+    }
+
+    /** {@link Loss} form of {@link #l1(Tensor, Tensor)} against {@code targets.values()}. */
+    public static Tensor l1(Tensor output, Targets targets) {
+        return l1(output, requireValues("l1", targets));
+    }
+
+    /**
+     * PyTorch's {@code huber_loss}: with d = output − target, {@code ½d²} where |d| &lt; δ and
+     * {@code δ(|d| − ½δ)} elsewhere (quadratic near 0, linear in the tails, continuous gradient).
+     * Computed as {@code ½m² + δ(|d| − |m|)} with m = clamp(d, −δ, δ), so the second derivative
+     * is 1 inside and 0 outside.
+     *
+     * @throws IllegalArgumentException unless δ &gt; 0, or if the shapes differ
+     */
+    public static Tensor huber(Tensor output, Tensor target, double delta, Reduction reduction) {
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("huber: delta " + delta + " must be positive");
+        }
+        sameShape("huber", output, target);
+        return reduce(huberTerms(output.sub(target), delta), reduction);
+    }
+
+    /** {@link Loss} form: mean Huber loss with δ = 1 (PyTorch's default) against {@code targets.values()}. */
+    public static Tensor huber(Tensor output, Targets targets) {
+        return huber(output, requireValues("huber", targets), 1.0, Reduction.MEAN);
+    }
+
+    /**
+     * PyTorch's {@code smooth_l1_loss}: {@code ½d²/β} where |d| &lt; β and {@code |d| − ½β}
+     * elsewhere, i.e. Huber with δ = β divided by β; β = 0 is the L1 loss.
+     *
+     * @throws IllegalArgumentException if β is negative, or if the shapes differ
+     */
+    public static Tensor smoothL1(Tensor output, Tensor target, double beta, Reduction reduction) {
+        if (!(beta >= 0)) {
+            throw new IllegalArgumentException("smoothL1: beta " + beta + " must be non-negative");
+        }
+        sameShape("smoothL1", output, target);
+        Tensor d = output.sub(target);
+        return reduce(beta == 0 ? d.abs() : huberTerms(d, beta).div(beta), reduction);
+    }
+
+    /** {@link Loss} form: mean smooth-L1 loss with β = 1 (PyTorch's default) against {@code targets.values()}. */
+    public static Tensor smoothL1(Tensor output, Targets targets) {
+        return smoothL1(output, requireValues("smoothL1", targets), 1.0, Reduction.MEAN);
+    }
+
+    private static Tensor huberTerms(Tensor d, double delta) {
+        Tensor m = d.clamp(-delta, delta);
+        return m.square().mul(0.5).add(d.abs().sub(m.abs()).mul(delta));
+    }
+
+    // ---------------------------------------------------------------- NLL, KL divergence
+
+    /**
+     * Mean negative log-likelihood of log-probabilities [B, C] (or [C]) at the labels (PyTorch's
+     * {@code nll_loss}, e.g. after {@code logSoftmax(-1)}): {@code −logProbs[b, label_b]}.
+     */
+    public static Tensor nll(Tensor logProbs, int[] labels) {
+        return nll(logProbs, labels, Reduction.MEAN);
+    }
+
+    /**
+     * {@link #nll(Tensor, int[])} with the given reduction (NONE: one loss per sample).
+     *
+     * @throws IllegalArgumentException if the number of labels is not the batch size or a label is
+     *                                  outside [0, C)
+     */
+    public static Tensor nll(Tensor logProbs, int[] labels, Reduction reduction) {
+        checkLogits("nll", logProbs);
+        int c = logProbs.shape(-1);
+        int b = logProbs.rank() == 1 ? 1 : logProbs.shape(0);
+        if (labels.length != b) {
+            throw new IllegalArgumentException("nll: " + labels.length + " labels for log-probabilities of shape "
+                    + Arrays.toString(logProbs.shape()) + " (batch " + b + ")");
+        }
+        Tensor target;
+        try {
+            target = oneHot(labels, c);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("nll: " + e.getMessage() + " for log-probabilities of shape "
+                    + Arrays.toString(logProbs.shape()), e);
+        }
+        return reduce(logProbs.mul(logProbs.rank() == 1 ? target.reshape(c) : target).sum(-1).neg(), reduction);
+    }
+
+    /** {@link Loss} form of {@link #nll(Tensor, int[])} against {@code targets.labels()}. */
+    public static Tensor nll(Tensor logProbs, Targets targets) {
+        return nll(logProbs, requireLabels("nll", targets));
+    }
+
+    /**
+     * Kullback–Leibler divergence in PyTorch's {@code kl_div} convention: {@code input} holds
+     * log-probabilities log q and {@code target} probabilities p (or log p if {@code logTarget}),
+     * and the pointwise loss is {@code p·(log p − log q)}, taken as 0 where p = 0 (for a
+     * differentiated target, its gradient there is finite, log(Double.MIN_NORMAL) + 1 − log q,
+     * where PyTorch's is −∞). {@link Reduction#BATCHMEAN} (sum / batch size, the true divergence
+     * per sample) is the one to use; MEAN averages over every element, as PyTorch's default.
+     *
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public static Tensor klDiv(Tensor input, Tensor target, Reduction reduction, boolean logTarget) {
+        sameShape("klDiv", input, target);
+        Tensor terms = logTarget
+                ? target.exp().mul(target.sub(input))
+                : target.mul(target.clamp(Double.MIN_NORMAL, Double.POSITIVE_INFINITY).log().sub(input));
+        if (reduction == Reduction.BATCHMEAN) {
+            return terms.sum().div(input.rank() == 0 ? 1 : input.shape(0));
+        }
+        return reduce(terms, reduction);
+    }
+
+    /** {@link Loss} form: {@code klDiv(logProbs, targets.values(), BATCHMEAN, false)}. */
+    public static Tensor klDiv(Tensor logProbs, Targets targets) {
+        return klDiv(logProbs, requireValues("klDiv", targets), Reduction.BATCHMEAN, false);
+    }
+
+    // ---------------------------------------------------------------- cosine embedding
+
+    /** PyTorch's guard added to each squared norm of {@code cosine_embedding_loss}. */
+    private static final double COSINE_EPSILON = 1e-12;
+
+    /**
+     * PyTorch's {@code cosine_embedding_loss} for pairs of rows {@code x1}, {@code x2} [B, D] (or
+     * [D]) with {@code y} ±1 per pair: {@code 1 − cos} for y = 1 and {@code max(0, cos − margin)}
+     * for y = −1, where {@code cos = x1·x2 / √((|x1|² + 1e−12)(|x2|² + 1e−12))}.
+     *
+     * @throws IllegalArgumentException if the shapes differ or do not fit y, or if a y is not ±1
+     */
+    public static Tensor cosineEmbedding(Tensor x1, Tensor x2, int[] y, double margin, Reduction reduction) {
+        sameShape("cosineEmbedding", x1, x2);
+        int b = x1.rank() == 1 ? 1 : x1.shape(0);
+        if (x1.rank() < 1 || x1.rank() > 2 || y.length != b) {
+            throw new IllegalArgumentException("cosineEmbedding: inputs of shape " + Arrays.toString(x1.shape())
+                    + " must be [B, D] or [D] with one y per row; got " + y.length + " values of y");
+        }
+        double[] pos = new double[b];
+        double[] neg = new double[b];
+        for (int i = 0; i < b; i++) {
+            if (y[i] != 1 && y[i] != -1) {
+                throw new IllegalArgumentException("cosineEmbedding: y " + y[i] + " at " + i + " is not 1 or -1");
+            }
+            (y[i] == 1 ? pos : neg)[i] = 1;
+        }
+        Tensor dot = x1.mul(x2).sum(-1);
+        Tensor denominator = x1.square().sum(-1).add(COSINE_EPSILON).mul(x2.square().sum(-1).add(COSINE_EPSILON)).sqrt();
+        Tensor cos = dot.div(denominator);
+        int[] s = x1.rank() == 1 ? new int[0] : new int[] {b};
+        Tensor loss = cos.neg().add(1.0).mul(Tensor.of(pos, s))
+                .add(cos.sub(margin).clamp(0, Double.POSITIVE_INFINITY).mul(Tensor.of(neg, s)));
+        return reduce(loss, reduction);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**
@@ -280,6 +445,7 @@ public final class Losses {
             case MEAN: return losses.mean();
             case SUM: return losses.sum();
             case NONE: return losses;
+            case BATCHMEAN: throw new IllegalArgumentException("reduction BATCHMEAN is only for klDiv");
             default: throw new IllegalArgumentException("unknown reduction " + reduction);
         }
     }

@@ -1,5 +1,6 @@
 package dev.tapegrad.nn;
 
+import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import java.util.function.Function;
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private boolean training = true;
 
     /** Applies the module to {@code input}. Recorded on the current tape like any Tensor op. */
@@ -85,6 +87,26 @@ public abstract class Module {
         return value;
     }
 
+    /**
+     * Registers {@code value} as a buffer: state that is saved and loaded with the parameters but
+     * not trained (PyTorch's {@code register_buffer}, e.g. BatchNorm's running statistics). A
+     * buffer does not want gradients; the module updates it in place through
+     * {@link Tensor#leafValues()}. Returns it, so it can initialise a field.
+     *
+     * @throws IllegalArgumentException if the name is empty, contains a dot or is already taken,
+     *                                  or if {@code value} is not a leaf
+     */
+    protected final Tensor registerBuffer(String name, Tensor value) {
+        checkName(name);
+        Objects.requireNonNull(value, "registerBuffer: value of '" + name + "' is null");
+        if (!value.isLeaf()) {
+            throw new IllegalArgumentException("registerBuffer: '" + name
+                    + "' is the output of a recorded op; a buffer must be a leaf (use detach())");
+        }
+        buffers.put(name, value.requiresGrad(false));
+        return value;
+    }
+
     /** Registers a sub-module whose parameters appear under {@code name + "."}; returns it. */
     protected final <M extends Module> M registerModule(String name, M module) {
         checkName(name);
@@ -101,7 +123,7 @@ public abstract class Module {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException("register: name '" + name + "' must be non-empty and contain no '.'");
         }
-        if (parameters.containsKey(name) || children.containsKey(name)) {
+        if (parameters.containsKey(name) || children.containsKey(name) || buffers.containsKey(name)) {
             throw new IllegalArgumentException("register: name '" + name + "' is already used in " + getClass().getSimpleName());
         }
     }
@@ -127,6 +149,55 @@ public abstract class Module {
         }
         for (Map.Entry<String, Module> e : children.entrySet()) {
             e.getValue().collect(prefix + e.getKey() + ".", out, seen);
+        }
+    }
+
+    /**
+     * Every buffer of this module and its sub-modules (depth-first, dotted names, as
+     * {@link #namedParameters()}); empty for modules without state such as {@link Linear}.
+     */
+    public final Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectBuffers("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collectBuffers(String prefix, Map<String, Tensor> out) {
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            out.put(prefix + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collectBuffers(prefix + e.getKey() + ".", out);
+        }
+    }
+
+    /**
+     * What {@link #save(Path)} writes and {@link #load(Path)} reads: the parameters, then the
+     * buffers (PyTorch's {@code state_dict}). For a module without buffers it is
+     * {@link #namedParameters()}.
+     */
+    public final Map<String, Tensor> namedState() {
+        Map<String, Tensor> out = new LinkedHashMap<>(namedParameters());
+        out.putAll(namedBuffers());
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The output of this module for {@code input} in evaluation mode, without recording anything
+     * (PyTorch's {@code model.eval()} under {@code torch.no_grad()}); the module's mode is put back
+     * afterwards, and the result is a plain value.
+     *
+     * <pre>{@code
+     * Tensor probabilities = model.predict(x).softmax(-1);
+     * }</pre>
+     */
+    public final Tensor predict(Tensor input) {
+        boolean wasTraining = training;
+        eval();
+        try (Tape.Pause paused = Tape.pause()) {
+            return forward(input);
+        } finally {
+            train(wasTraining);
         }
     }
 
@@ -181,18 +252,18 @@ public abstract class Module {
     }
 
     /**
-     * Writes the parameters to {@code file} in the safetensors format (dtype F64, little-endian),
+     * Writes the parameters and buffers ({@link #namedState()}) to {@code file} in the safetensors format (dtype F64, little-endian),
      * readable by PyTorch's and NumPy's safetensors tools.
      *
      * @throws IOException if the file cannot be written
      */
     public final void save(Path file) throws IOException {
-        SafeTensors.write(file, namedParameters(), Map.of("format", "tapegrad", "module", getClass().getSimpleName()));
+        SafeTensors.write(file, namedState(), Map.of("format", "tapegrad", "module", getClass().getSimpleName()));
     }
 
     /**
-     * Reads parameters saved by {@link #save(Path)} into this module, in place. The file must hold
-     * exactly this module's parameter names with the same shapes; everything is checked before any
+     * Reads parameters and buffers saved by {@link #save(Path)} into this module, in place. The file
+     * must hold exactly this module's state names with the same shapes; everything is checked before any
      * parameter is written, so on a corrupt, truncated or mismatched file this module is left
      * untouched.
      *
@@ -200,7 +271,7 @@ public abstract class Module {
      *                     this module (the message names the file and the problem)
      */
     public final void load(Path file) throws IOException {
-        Map<String, Tensor> mine = namedParameters();
+        Map<String, Tensor> mine = namedState();
         Map<String, double[]> values = SafeTensors.readMatching(file, mine);
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {
             double[] src = values.get(e.getKey());

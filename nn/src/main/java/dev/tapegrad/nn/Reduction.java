@@ -7,5 +7,7 @@ public enum Reduction {
     /** The sum. */
     SUM,
     /** No reduction: one loss per sample (per element for elementwise losses). */
-    NONE
+    NONE,
+    /** The sum divided by the size of the first axis (the batch): only for {@link Losses#klDiv}, as PyTorch. */
+    BATCHMEAN
 }

@@ -30,7 +30,9 @@ import java.util.random.RandomGeneratorFactory;
  * weights give bit-identical weights and history (times aside).
  *
  * <p>Accuracy is the fraction of rows whose largest output is at the label's index, so the model
- * must output one score (a logit or probability) per class.
+ * must output one score (a logit or probability) per class. A data set of target values without
+ * labels (regression, sequences: {@link Dataset#of(Tensor, Tensor)}) trains the same way, with
+ * the loss against {@link Batch#values()} and accuracy NaN.
  */
 public final class Trainer {
 
@@ -258,6 +260,10 @@ public final class Trainer {
      * @throws UncheckedIOException if the checkpoint file cannot be written
      */
     public History fit(Dataset train) {
+        if (monitor == Monitor.VAL_ACCURACY && !(validation != null ? validation : train).hasLabels()) {
+            throw new IllegalArgumentException("Trainer: monitor VAL_ACCURACY needs class labels; " + (validation != null
+                    ? validation : train) + " has none (monitor VAL_LOSS instead)");
+        }
         DataLoader loader = DataLoader.of(train, batchSize, shuffle);
         History history = new History();
         for (TrainingCallback c : callbacks) {
@@ -298,7 +304,7 @@ public final class Trainer {
                             + batchNo + " (learning rate " + rate + " may be too high)");
                 }
                 lossSum += batchLoss * b.size();
-                correct += countCorrect(output, b.labels());
+                correct += b.labels() == null ? 0 : countCorrect(output, b.labels());
                 seen += b.size();
                 for (TrainingCallback c : callbacks) {
                     c.onBatchEnd(epoch, batchNo, batchLoss, b.size());
@@ -313,7 +319,8 @@ public final class Trainer {
                 valAcc = ev.accuracy();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            History.Epoch record = new History.Epoch(epoch, lossSum / seen, (double) correct / seen, valLoss, valAcc,
+            double acc = train.hasLabels() ? (double) correct / seen : Double.NaN;
+            History.Epoch record = new History.Epoch(epoch, lossSum / seen, acc, valLoss, valAcc,
                     rate, seconds, seen / Math.max(trainSeconds, 1e-9));
             history.add(record);
 
@@ -368,8 +375,9 @@ public final class Trainer {
         return val ? e.valLoss() : e.loss();
     }
 
+    /** Parameters and buffers (BatchNorm's running statistics belong to the best epoch too). */
     private double[][] snapshot() {
-        List<Tensor> ps = model.parameters();
+        List<Tensor> ps = List.copyOf(model.namedState().values());
         double[][] copy = new double[ps.size()][];
         for (int i = 0; i < copy.length; i++) {
             copy[i] = ps.get(i).leafValues().clone();
@@ -378,7 +386,7 @@ public final class Trainer {
     }
 
     private void restore(double[][] weights) {
-        List<Tensor> ps = model.parameters();
+        List<Tensor> ps = List.copyOf(model.namedState().values());
         for (int i = 0; i < weights.length; i++) {
             System.arraycopy(weights[i], 0, ps.get(i).leafValues(), 0, weights[i].length);
         }
@@ -388,8 +396,8 @@ public final class Trainer {
      * A model's loss and accuracy on a data set, and its predicted class for each sample.
      *
      * @param loss        mean loss per sample
-     * @param accuracy    fraction of samples whose largest output is the label
-     * @param predictions the predicted class of each sample
+     * @param accuracy    fraction of samples whose largest output is the label (NaN without labels)
+     * @param predictions the predicted class of each sample (the largest output's index)
      */
     public record Evaluation(double loss, double accuracy, int[] predictions) {
     }
@@ -414,8 +422,8 @@ public final class Trainer {
             for (Batch b : DataLoader.sequential(data, 1000)) {
                 Tensor out = model.forward(b.x());
                 lossSum += loss.apply(out, b).item() * b.size();
-                int[] pred = Metrics.argmax(out);
-                for (int i = 0; i < b.size(); i++) {
+                int[] pred = out.rank() == 2 ? Metrics.argmax(out) : new int[b.size()];
+                for (int i = 0; b.labels() != null && i < b.size(); i++) {
                     if (pred[i] == b.labels()[i]) {
                         correct++;
                     }
@@ -426,7 +434,30 @@ public final class Trainer {
         } finally {
             model.train(wasTraining);
         }
-        return new Evaluation(lossSum / data.size(), (double) correct / data.size(), predictions);
+        return new Evaluation(lossSum / data.size(), data.hasLabels() ? (double) correct / data.size() : Double.NaN,
+                predictions);
+    }
+
+    /**
+     * A model's outputs for every sample of a data set, in order: in evaluation mode, in chunks of
+     * 1,000 samples, without recording anything (see {@link Module#predict(Tensor)}); the model is
+     * put back in its previous mode afterwards.
+     *
+     * <pre>{@code
+     * Tensor yHat = Trainer.predict(model, test);        // [test.size(), outputs...]
+     * int[] classes = Metrics.argmax(yHat);
+     * }</pre>
+     *
+     * @param model the model
+     * @param data  the inputs (labels and targets are not used)
+     * @return the outputs, one row per sample
+     */
+    public static Tensor predict(Module model, Dataset data) {
+        List<Tensor> parts = new ArrayList<>();
+        for (Batch b : DataLoader.sequential(data, 1000)) {
+            parts.add(model.predict(b.x()));
+        }
+        return Tensor.concat(0, parts.toArray(new Tensor[0]));
     }
 
     private static int countCorrect(Tensor output, int[] labels) {

@@ -1,6 +1,6 @@
 package dev.tapegrad.nn;
 
-import dev.tapegrad.GradCheck;
+import dev.tapegrad.testing.GradCheck;
 import dev.tapegrad.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -233,9 +233,9 @@ class LossesTest {
             Tensor g = tape.gradient(loss, logits)[0];
             assertArrayEquals(new double[] {0, -0.5, 0.5}, g.toArray(), 1e-15);
         }
-        dev.tapegrad.GradCheck.assertGradients(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
+        dev.tapegrad.testing.GradCheck.assertGradients(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
                 Tensor.matrix(new double[][] {{0.3, -1, 2}, {1, 0.5, -0.2}}));
-        dev.tapegrad.GradCheck.assertSecondOrder(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
+        dev.tapegrad.testing.GradCheck.assertSecondOrder(in -> Losses.crossEntropy(in[0], new int[] {2, 0}),
                 Tensor.matrix(new double[][] {{0.3, -1, 2}, {1, 0.5, -0.2}}));
     }
 }

@@ -1,5 +1,10 @@
-package dev.tapegrad;
+package dev.tapegrad.testing;
 
+import dev.tapegrad.Autodiff;
+import dev.tapegrad.DifferentiableFunction;
+import dev.tapegrad.Tape;
+import dev.tapegrad.Tensor;
+import dev.tapegrad.internal.Access;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,6 +54,8 @@ import java.util.random.RandomGeneratorFactory;
  * paused. The function must therefore be deterministic and build its result from its arguments.
  */
 public final class GradCheck {
+    private static final Access.Core A = Access.core();
+
     private GradCheck() {}
 
     /** Machine epsilon of float64, 2⁻⁵². */
@@ -249,6 +256,14 @@ public final class GradCheck {
             return out;
         }
 
+        int[][] inputShapesCopy() {
+            int[][] c = new int[inputShapes.length][];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = inputShapes[i].clone();
+            }
+            return c;
+        }
+
         /** How the check was made, e.g. {@code full Jacobian (6 VJPs)}. */
         public String mode() {
             return mode;
@@ -313,7 +328,7 @@ public final class GradCheck {
         Tensor[] base = copies(inputs);
         int[][] shapes = new int[base.length][];
         for (int i = 0; i < base.length; i++) {
-            shapes[i] = base[i].shape.clone();
+            shapes[i] = A.shape(base[i]).clone();
         }
         Tensor y0 = evaluate(fn, base);
         int outSize = y0.size();
@@ -353,19 +368,30 @@ public final class GradCheck {
         Tensor[] base = copies(inputs);
         Tensor y0 = evaluate(fn, base);
         RandomGenerator rng = rng(options.seed() ^ 0x5EC0DL);
-        Tensor seed = randomLike(rng, y0.shape, y0.rank() == 0);
+        Tensor seed = randomLike(rng, A.shape(y0), y0.rank() == 0);
         Tensor[] v = new Tensor[base.length];
         for (int i = 0; i < base.length; i++) {
-            v[i] = randomLike(rng, base[i].shape, false);
+            v[i] = randomLike(rng, A.shape(base[i]), false);
         }
-        Function<Tensor[], Tensor> gradDotV = in -> {
-            Tape current = Tape.current();
+        Function<Tensor[], Tensor> gradDotV = gradDotV(fn, seed, v);
+        Result r = check(options, gradDotV, base);
+        return new Result(options, "second order: gradient of <grad, v> for random v", r.inputShapes, A.shape(y0).clone(), r.entries());
+    }
+
+    /**
+     * {@code x ↦ Σᵢ ⟨∇ᵢ⟨s, fn(x)⟩, vᵢ⟩}, each evaluation a reverse replay (recorded on the caller's
+     * tape when one records, so that it can be differentiated in either mode).
+     */
+    private static Function<Tensor[], Tensor> gradDotV(Function<Tensor[], Tensor> fn, Tensor seed, Tensor[] v) {
+        return in -> {
+            Tape current = A.currentTape();
             boolean onOuter = current != null && Tape.isRecording();
             Tape tape = onOuter ? current : Tape.record(Tape.Option.KEEP);
             try {
                 Tensor[] xs = new Tensor[in.length];
                 for (int i = 0; i < in.length; i++) {
-                    xs[i] = onOuter && tape.tracks(in[i]) ? in[i] : new Tensor(in[i].data, in[i].shape).requiresGrad(true);
+                    // alias keeps forward-mode tangents: a JVP of this function is forward over reverse
+                    xs[i] = onOuter && A.tracks(tape, in[i]) ? in[i] : A.alias(in[i]).requiresGrad(true);
                 }
                 Tensor y = fn.apply(xs.clone());
                 Tensor[] g = (onOuter ? tape.createGraph() : tape.retainGraph()).zerosForConstants().vjp(y, seed, xs);
@@ -380,8 +406,106 @@ public final class GradCheck {
                 }
             }
         };
-        Result r = check(options, gradDotV, base);
-        return new Result(options, "second order: gradient of <grad, v> for random v", r.inputShapes, y0.shape.clone(), r.entries());
+    }
+
+    // ------------------------------------------------------------------ forward mode and both modes
+
+    /** The modes of automatic differentiation that {@link #checkGrads} exercises. */
+    public enum Mode {
+        /** Jacobian-vector products ({@link Autodiff#jvp}). */
+        FORWARD,
+        /** Vector-Jacobian products (tape replays). */
+        REVERSE
+    }
+
+    /**
+     * Checks forward mode: for a random direction per input, the JVP ({@link Autodiff#jvp}) against
+     * central differences along the same direction (every output element, or a random projection of
+     * a large output), and against reverse mode by transposition: ⟨u, J·t⟩ = ⟨Jᵀ·u, t⟩ for a random u.
+     *
+     * <pre>{@code
+     * GradCheck.Result r = GradCheck.checkJvp(in -> in[0].matmul(in[1]).tanh(), x, w);
+     * }</pre>
+     */
+    public static Result checkJvp(Options options, Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Objects.requireNonNull(fn, "GradCheck.checkJvp: fn");
+        return ForwardCheck.checkJvp(options, fn, inputs);
+    }
+
+    /** {@link #checkJvp(Options, Function, Tensor...)} with {@link Options#defaults()}. */
+    public static Result checkJvp(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        return checkJvp(Options.defaults(), fn, inputs);
+    }
+
+    /** As {@link #checkJvp(Function, Tensor...)}, throwing an AssertionError with the report on failure. */
+    public static void assertJvp(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Result r = checkJvp(fn, inputs);
+        if (!r.passed()) {
+            throw new AssertionError(r.toString());
+        }
+    }
+
+    /**
+     * Checks derivatives in the given modes up to {@code order} (1 or 2), like JAX's
+     * {@code check_grads(f, args, order, modes)}. Order 1: reverse ({@link #check}) and forward
+     * ({@link #checkJvp}). Order 2 adds reverse over reverse ({@link #checkSecondOrder}), forward
+     * over forward (the JVP of a projected JVP), and with both modes forward over reverse (the JVP of
+     * a projected gradient) and reverse over forward (the gradient of a projected JVP). One result per
+     * check, in that order.
+     */
+    public static List<Result> checkGrads(Options options, java.util.Set<Mode> modes, int order,
+                                          Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        if (order < 1 || order > 2) {
+            throw new IllegalArgumentException("GradCheck.checkGrads: order " + order + " must be 1 or 2");
+        }
+        Objects.requireNonNull(fn, "GradCheck.checkGrads: fn");
+        boolean fwd = modes.contains(Mode.FORWARD), rev = modes.contains(Mode.REVERSE);
+        List<Result> out = new ArrayList<>();
+        if (rev) {
+            out.add(check(options, fn, inputs));
+        }
+        if (fwd) {
+            out.add(checkJvp(options, fn, inputs));
+        }
+        if (order == 2) {
+            Tensor[] base = copies(inputs);
+            Tensor y0 = evaluate(fn, base);
+            RandomGenerator rng = rng(options.seed() ^ 0x2D0DL);
+            Tensor s = randomLike(rng, A.shape(y0), y0.rank() == 0);
+            Tensor[] w = new Tensor[base.length];
+            for (int i = 0; i < base.length; i++) {
+                w[i] = randomLike(rng, A.shape(base[i]), false);
+            }
+            Function<Tensor[], Tensor> projectedJvp = ForwardCheck.projectedJvp(fn, s, w);
+            if (rev) {
+                out.add(checkSecondOrder(options, fn, inputs));
+            }
+            if (fwd) {
+                out.add(relabel(checkJvp(options, projectedJvp, base), "second order, forward over forward: "));
+            }
+            if (fwd && rev) {
+                out.add(relabel(checkJvp(options, gradDotV(fn, s, w), base), "second order, forward over reverse: "));
+                out.add(relabel(check(options, projectedJvp, base), "second order, reverse over forward: "));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #checkGrads} in both modes to second order, throwing an AssertionError with every failing report. */
+    public static void assertGrads(Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        StringBuilder failures = new StringBuilder();
+        for (Result r : checkGrads(Options.defaults(), java.util.EnumSet.allOf(Mode.class), 2, fn, inputs)) {
+            if (!r.passed()) {
+                failures.append(r).append(System.lineSeparator());
+            }
+        }
+        if (failures.length() > 0) {
+            throw new AssertionError(failures.toString().stripTrailing());
+        }
+    }
+
+    private static Result relabel(Result r, String prefix) {
+        return new Result(r.options(), prefix + r.mode(), r.inputShapesCopy(), r.outputShape(), r.entries());
     }
 
     /** {@link #checkSecondOrder(Options, Function, Tensor...)} with {@link Options#defaults()}. */
@@ -409,40 +533,40 @@ public final class GradCheck {
         Tensor[] base = copies(inputs);
         int[][] shapes = new int[base.length][];
         for (int i = 0; i < base.length; i++) {
-            shapes[i] = base[i].shape.clone();
+            shapes[i] = A.shape(base[i]).clone();
         }
         Tensor y0 = evaluate(fn, base);
-        Tensor seed = randomLike(rng(o.seed()), y0.shape, false);
-        double[] twice = seed.data.clone();
+        Tensor seed = randomLike(rng(o.seed()), A.shape(y0), false);
+        double[] twice = A.data(seed).clone();
         for (int j = 0; j < twice.length; j++) {
             twice[j] *= 2;
         }
-        Tensor[][] g = analyticVjps(fn, base, y0.shape,
-                List.of(seed.data, twice, new double[seed.size()], seed.data.clone()));
+        Tensor[][] g = analyticVjps(fn, base, A.shape(y0),
+                List.of(A.data(seed), twice, new double[seed.size()], A.data(seed).clone()));
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < base.length; i++) {
             for (int k = 0; k < base[i].size(); k++) {
-                int[] element = Anomalies.unravel(k, shapes[i]);
-                double one = g[0][i].data[k];
+                int[] element = A.unravel(k, shapes[i]);
+                double one = A.data(g[0][i])[k];
                 // linearity: gradient for 2·seed against 2·(gradient for seed)
-                entries.add(entry(i, element, null, g[1][i].data[k], 2 * one, 1e-12 * Math.abs(2 * one)));
+                entries.add(entry(i, element, null, A.data(g[1][i])[k], 2 * one, 1e-12 * Math.abs(2 * one)));
                 // zero seed: exactly zero
-                entries.add(entry(i, element, null, g[2][i].data[k], 0.0, 0.0));
+                entries.add(entry(i, element, null, A.data(g[2][i])[k], 0.0, 0.0));
                 // repeatability: bit-identical replays
-                double again = g[3][i].data[k];
+                double again = A.data(g[3][i])[k];
                 entries.add(entry(i, element, null, again, one,
                         Double.doubleToRawLongBits(again) == Double.doubleToRawLongBits(one) ? Double.MAX_VALUE : -1));
             }
         }
-        return new Result(o, "backward: linear in the seed (2x, 0x) and repeatable", shapes, y0.shape.clone(), entries);
+        return new Result(o, "backward: linear in the seed (2x, 0x) and repeatable", shapes, A.shape(y0).clone(), entries);
     }
 
     private static Tensor randomLike(RandomGenerator rng, int[] shape, boolean ones) {
-        double[] d = new double[Shapes.size(shape)];
+        double[] d = new double[Gen.size(shape)];
         for (int j = 0; j < d.length; j++) {
             d[j] = ones ? 1.0 : rng.nextGaussian();
         }
-        return new Tensor(d, shape.clone());
+        return A.wrap(d, shape.clone());
     }
 
     // ------------------------------------------------------------------ the two modes
@@ -457,7 +581,7 @@ public final class GradCheck {
                 double[] e = new double[outSize];
                 e[j] = 1.0;
                 seeds.add(e);
-                seedOutputs.add(y0.rank() == 0 ? null : Anomalies.unravel(j, y0.shape));
+                seedOutputs.add(y0.rank() == 0 ? null : A.unravel(j, A.shape(y0)));
             }
             mode = y0.rank() == 0 ? "gradient (scalar output)" : "full Jacobian (" + outSize + " VJPs)";
         } else {
@@ -470,23 +594,23 @@ public final class GradCheck {
             seedOutputs.add(null);
             mode = "random projection of the " + outSize + "-element output";
         }
-        Tensor[][] analytic = analyticVjps(fn, base, y0.shape, seeds);
+        Tensor[][] analytic = analyticVjps(fn, base, A.shape(y0), seeds);
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < base.length; i++) {
             int n = base[i].size();
             for (int k = 0; k < n; k++) {
-                Difference d = difference(fn, base, i, k, o.eps(), y0.shape);
-                int[] element = Anomalies.unravel(k, shapes[i]);
+                Difference d = difference(fn, base, i, k, o.eps(), A.shape(y0));
+                int[] element = A.unravel(k, shapes[i]);
                 for (int s = 0; s < seeds.size(); s++) {
                     double[] v = seeds.get(s);
                     double num = d.project(v) / d.displacement;
                     double floor = ROUNDOFF_ULPS * MACHINE_EPSILON * d.magnitude(v) / d.displacement;
                     double tol = o.atol() + o.rtol() * Math.abs(num) + floor;
-                    entries.add(entry(i, element, seedOutputs.get(s), analytic[s][i].data[k], num, tol));
+                    entries.add(entry(i, element, seedOutputs.get(s), A.data(analytic[s][i])[k], num, tol));
                 }
             }
         }
-        return new Result(o, mode, shapes, y0.shape.clone(), entries);
+        return new Result(o, mode, shapes, A.shape(y0).clone(), entries);
     }
 
     private static Result checkFast(Options o, Function<Tensor[], Tensor> fn, Tensor[] base, int[][] shapes, Tensor y0) {
@@ -496,7 +620,7 @@ public final class GradCheck {
         for (int j = 0; j < outSize; j++) {
             v[j] = y0.rank() == 0 ? 1.0 : rng.nextGaussian();
         }
-        Tensor[] g = analyticVjps(fn, base, y0.shape, List.of(v))[0];
+        Tensor[] g = analyticVjps(fn, base, A.shape(y0), List.of(v))[0];
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < base.length; i++) {
             int n = base[i].size();
@@ -507,11 +631,11 @@ public final class GradCheck {
             for (int k = 0; k < n; k++) {
                 u[k] = rng.nextGaussian();
             }
-            Tensor direction = new Tensor(u, shapes[i]);
-            DirectionalDifference d = directionalDifference(fn, base, i, direction, o.eps(), y0.shape);
+            Tensor direction = A.wrap(u, shapes[i]);
+            DirectionalDifference d = directionalDifference(fn, base, i, direction, o.eps(), A.shape(y0));
             double scale = 2 * o.eps();
             double analytic = 0, analyticMagnitude = 0, stepMagnitude = 0;
-            double[] gi = g[i].data;
+            double[] gi = A.data(g[i]);
             for (int k = 0; k < n; k++) {
                 analytic += gi[k] * d.displacement[k];
                 analyticMagnitude += Math.abs(gi[k] * d.displacement[k]);
@@ -525,10 +649,10 @@ public final class GradCheck {
             entries.add(entry(i, null, null, analytic, num, tol));
         }
         String mode = "fast: one random direction per input" + (y0.rank() == 0 ? "" : ", random output projection");
-        return new Result(o, mode, shapes, y0.shape.clone(), entries);
+        return new Result(o, mode, shapes, A.shape(y0).clone(), entries);
     }
 
-    private static Entry entry(int input, int[] element, int[] output, double analytic, double numeric, double tol) {
+    static Entry entry(int input, int[] element, int[] output, double analytic, double numeric, double tol) {
         double abs = Math.abs(analytic - numeric);
         if (!Double.isFinite(analytic) || !Double.isFinite(numeric)) {
             abs = Double.NaN;
@@ -556,14 +680,14 @@ public final class GradCheck {
         int m = y0.size(), n = base[input].size();
         double[] jac = new double[m * n];
         for (int k = 0; k < n; k++) {
-            Difference d = difference(fn, base, input, k, options.eps(), y0.shape);
+            Difference d = difference(fn, base, input, k, options.eps(), A.shape(y0));
             for (int j = 0; j < m; j++) {
                 jac[j * n + k] = (d.plus[j] - d.minus[j]) / d.displacement;
             }
         }
-        int[] shape = Arrays.copyOf(y0.shape, y0.rank() + base[input].rank());
-        System.arraycopy(base[input].shape, 0, shape, y0.rank(), base[input].rank());
-        return new Tensor(jac, shape);
+        int[] shape = Arrays.copyOf(A.shape(y0), y0.rank() + base[input].rank());
+        System.arraycopy(A.shape(base[input]), 0, shape, y0.rank(), base[input].rank());
+        return A.wrap(jac, shape);
     }
 
     /**
@@ -578,10 +702,10 @@ public final class GradCheck {
         int n = base[input].size();
         double[] g = new double[n];
         for (int k = 0; k < n; k++) {
-            Difference d = difference(fn, base, input, k, options.eps(), y0.shape);
-            g[k] = d.project(seed.data) / d.displacement;
+            Difference d = difference(fn, base, input, k, options.eps(), A.shape(y0));
+            g[k] = d.project(A.data(seed)) / d.displacement;
         }
-        return new Tensor(g, base[input].shape.clone());
+        return A.wrap(g, A.shape(base[input]).clone());
     }
 
     /**
@@ -593,14 +717,14 @@ public final class GradCheck {
                                                         int input, Tensor direction, Tensor... inputs) {
         Tensor[] base = copies(inputs);
         Objects.checkIndex(input, base.length);
-        if (!Arrays.equals(direction.shape, base[input].shape)) {
-            throw new IllegalArgumentException("GradCheck: direction of shape " + Shapes.str(direction.shape)
-                    + " does not match input " + input + " of shape " + Shapes.str(base[input].shape));
+        if (!Arrays.equals(A.shape(direction), A.shape(base[input]))) {
+            throw new IllegalArgumentException("GradCheck: direction of shape " + A.str(A.shape(direction))
+                    + " does not match input " + input + " of shape " + A.str(A.shape(base[input])));
         }
         Tensor y0 = evaluate(fn, base);
         requireSeedShape(seed, y0);
-        DirectionalDifference d = directionalDifference(fn, base, input, direction, options.eps(), y0.shape);
-        return d.difference.project(seed.data) / (2 * options.eps());
+        DirectionalDifference d = directionalDifference(fn, base, input, direction, options.eps(), A.shape(y0));
+        return d.difference.project(A.data(seed)) / (2 * options.eps());
     }
 
     /**
@@ -611,14 +735,14 @@ public final class GradCheck {
         Tensor[] base = copies(inputs);
         Tensor y0 = evaluate(fn, base);
         requireSeedShape(seed, y0);
-        return analyticVjps(fn, base, y0.shape, List.of(seed.data))[0];
+        return analyticVjps(fn, base, A.shape(y0), List.of(A.data(seed)))[0];
     }
 
     /**
      * The step that element {@code x} moves by: {@code eps·max(1, |x|)} rounded so that
      * {@code x + step} is exact.
      */
-    static double step(double x, double eps) {
+    public static double step(double x, double eps) {
         double h = eps * Math.max(1.0, Math.abs(x));
         return (x + h) - x;
     }
@@ -671,7 +795,7 @@ public final class GradCheck {
     }
 
     static Difference difference(Function<Tensor[], Tensor> fn, Tensor[] base, int input, int k, double eps, int[] outShape) {
-        double x = base[input].data[k];
+        double x = A.data(base[input])[k];
         double h = step(x, eps);
         double xp = x + h, xm = x - h;
         double[] plus = evaluateWith(fn, base, input, k, xp, outShape);
@@ -681,8 +805,8 @@ public final class GradCheck {
 
     static DirectionalDifference directionalDifference(Function<Tensor[], Tensor> fn, Tensor[] base, int input,
                                                        Tensor direction, double eps, int[] outShape) {
-        double[] x = base[input].data;
-        double[] u = direction.data;
+        double[] x = A.data(base[input]);
+        double[] u = A.data(direction);
         double[] xp = new double[x.length], xm = new double[x.length], disp = new double[x.length];
         for (int k = 0; k < x.length; k++) {
             double h = eps * Math.max(1.0, Math.abs(x[k])) * u[k];
@@ -697,7 +821,7 @@ public final class GradCheck {
 
     private static double[] evaluateWith(Function<Tensor[], Tensor> fn, Tensor[] base, int input, int k, double value,
                                          int[] outShape) {
-        double[] d = base[input].data.clone();
+        double[] d = A.data(base[input]).clone();
         d[k] = value;
         return evaluateReplacing(fn, base, input, d, outShape);
     }
@@ -705,13 +829,13 @@ public final class GradCheck {
     private static double[] evaluateReplacing(Function<Tensor[], Tensor> fn, Tensor[] base, int input, double[] values,
                                               int[] outShape) {
         Tensor[] args = base.clone();
-        args[input] = new Tensor(values, base[input].shape);
+        args[input] = A.wrap(values, A.shape(base[input]));
         Tensor y = evaluate(fn, args);
-        if (!Arrays.equals(y.shape, outShape)) {
-            throw new IllegalArgumentException("GradCheck: the function's output shape changed from " + Shapes.str(outShape)
-                    + " to " + Shapes.str(y.shape) + " when input " + input + " was perturbed");
+        if (!Arrays.equals(A.shape(y), outShape)) {
+            throw new IllegalArgumentException("GradCheck: the function's output shape changed from " + A.str(outShape)
+                    + " to " + A.str(A.shape(y)) + " when input " + input + " was perturbed");
         }
-        return y.data;
+        return A.data(y);
     }
 
     /** Evaluates without recording, on a copy of the argument array (the function may not keep it). */
@@ -730,7 +854,7 @@ public final class GradCheck {
     private static Tensor[][] analyticVjps(Function<Tensor[], Tensor> fn, Tensor[] base, int[] outShape, List<double[]> seeds) {
         Tensor[] xs = new Tensor[base.length];
         for (int i = 0; i < base.length; i++) {
-            xs[i] = new Tensor(base[i].data, base[i].shape).requiresGrad(true);
+            xs[i] = A.wrap(A.data(base[i]), A.shape(base[i])).requiresGrad(true);
         }
         Tensor[][] out = new Tensor[seeds.size()][];
         try (Tape tape = Tape.record(Tape.Option.KEEP)) {
@@ -738,12 +862,12 @@ public final class GradCheck {
             if (y == null) {
                 throw new IllegalArgumentException("GradCheck: the function returned null");
             }
-            if (!Arrays.equals(y.shape, outShape)) {
-                throw new IllegalArgumentException("GradCheck: the function's output shape " + Shapes.str(y.shape)
-                        + " on the tape differs from " + Shapes.str(outShape) + " without it");
+            if (!Arrays.equals(A.shape(y), outShape)) {
+                throw new IllegalArgumentException("GradCheck: the function's output shape " + A.str(A.shape(y))
+                        + " on the tape differs from " + A.str(outShape) + " without it");
             }
             for (int s = 0; s < seeds.size(); s++) {
-                out[s] = tape.retainGraph().zerosForConstants().vjp(y, new Tensor(seeds.get(s), outShape), xs);
+                out[s] = tape.retainGraph().zerosForConstants().vjp(y, A.wrap(seeds.get(s), outShape), xs);
             }
         }
         return out;
@@ -754,15 +878,15 @@ public final class GradCheck {
         Tensor[] c = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             Tensor t = Objects.requireNonNull(inputs[i], "GradCheck: input " + i + " is null");
-            c[i] = new Tensor(t.data.clone(), t.shape.clone());
+            c[i] = A.wrap(A.data(t).clone(), A.shape(t).clone());
         }
         return c;
     }
 
     private static void requireSeedShape(Tensor seed, Tensor y) {
-        if (!Arrays.equals(seed.shape, y.shape)) {
-            throw new IllegalArgumentException("GradCheck: seed of shape " + Shapes.str(seed.shape)
-                    + " does not match the output of shape " + Shapes.str(y.shape));
+        if (!Arrays.equals(A.shape(seed), A.shape(y))) {
+            throw new IllegalArgumentException("GradCheck: seed of shape " + A.str(A.shape(seed))
+                    + " does not match the output of shape " + A.str(A.shape(y)));
         }
     }
 
