@@ -15,7 +15,7 @@ import java.util.Arrays;
 
 /**
  * Draws the loss and accuracy curves of a training run (training and validation) side by side
- * in one PNG with XChart, headless.
+ * in one PNG or JPEG with XChart, headless.
  */
 final class Charts {
 
@@ -27,12 +27,14 @@ final class Charts {
      *
      * @param history the run
      * @param title   a title, for example the data set and layers
-     * @param file    the PNG to write (".png" is added if missing)
+     * @param file    the picture to write: PNG, or JPEG for a name ending in .jpg or .jpeg
+     *                (replaced atomically: a failed write leaves no partial file)
      * @return the file written
      * @throws IOException if it cannot be written
      */
     static Path writeCurves(History history, String title, Path file) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        javax.imageio.ImageIO.setUseCache(false);   // in memory: no temporary file in java.io.tmpdir
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliException("cannot write " + file + ": directory " + parent + " does not exist");
@@ -58,12 +60,16 @@ final class Charts {
         g.drawImage(left, 0, 0, null);
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
-        Path out = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? file
-                : file.resolveSibling(file.getFileName() + ".png");
-        if (!javax.imageio.ImageIO.write(both, "png", out.toFile())) {
-            throw new IOException("no PNG writer available");
+        if (!OutputTargets.isPicture(file)) {
+            throw new CliException("usage: --plot " + file + ": name the file .png, .jpg or .jpeg");
         }
-        return out;
+        String format = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? "png" : "jpg";
+        dev.tapegrad.nn.AtomicFiles.write(file, os -> {
+            if (!javax.imageio.ImageIO.write(both, format, os)) {
+                throw new IOException("no " + format + " image writer in this JVM");
+            }
+        });
+        return file;
     }
 
     private static XYChart chart(String title, String yTitle, org.knowm.xchart.style.Styler.LegendPosition legend) {

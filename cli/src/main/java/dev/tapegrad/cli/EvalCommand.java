@@ -37,24 +37,37 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--label-column", paramLabel = "N", description = "For csv:FILE: the label column, 0-based, negative from the end. Default: the model's.")
     Integer labelColumn;
 
+    @picocli.CommandLine.Mixin
+    DataOptions dataOptions;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the parallel kernels (default: all cores).")
     Integer threads;
 
-    @Override
-    public Integer call() throws IOException {
-        Threads.apply(threads);
-        PrintWriter out = spec.commandLine().getOut();
-        ModelSpec.Loaded loaded;
+    /**
+     * Loads a model file, turning every problem into one line naming the file.
+     *
+     * @param model the file
+     * @return the description and the network
+     */
+    static ModelSpec.Loaded loadModel(Path model) {
         try {
-            loaded = ModelSpec.load(model);
+            return ModelSpec.load(model);
         } catch (CliException e) {
             throw e;
         } catch (IOException | IllegalArgumentException e) {
             throw new CliException(TapegradCommand.oneLine(e.getMessage()));
         }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Threads.apply(threads);
+        PrintWriter out = spec.commandLine().getOut();
+        ModelSpec.Loaded loaded = loadModel(model);
         ModelSpec ms = loaded.spec();
         String source = data != null ? data : ms.data();
-        DataSources.TrainTest tt = TrainCommand.loadData(source, labelColumn != null ? labelColumn : ms.labelColumn());
+        DataSources.TrainTest tt = TrainCommand.loadData(source,
+                dataOptions.options(labelColumn != null ? labelColumn : ms.labelColumn()));
         Dataset test = ms.preprocessing().apply(tt.test());
         int[] sizes = ms.sizes();
         if (test.featureCount() != sizes[0]) {
@@ -72,8 +85,9 @@ public final class EvalCommand implements Callable<Integer> {
         out.println();
         out.print(Reports.classification(ev.predictions(), test.labels(), ms.classNames()));
         out.println();
-        out.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d)%n", 100 * ev.accuracy(), Math.round(ev.accuracy() * test.size()),
-                test.size());
+        out.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d), test loss %.4f (%s)%n", 100 * ev.accuracy(),
+                Math.round(ev.accuracy() * test.size()), test.size(), ev.loss(),
+                ms.outputActivation().equals("none") ? "cross-entropy" : "quadratic");
         out.flush();
         return 0;
     }

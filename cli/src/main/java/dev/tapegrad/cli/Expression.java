@@ -26,11 +26,13 @@ final class Expression {
 
     private final String text;
     private final Function<String, Tensor> variables;
+    private final boolean marks;
     private int pos;
 
-    private Expression(String text, Function<String, Tensor> variables) {
+    private Expression(String text, Function<String, Tensor> variables, boolean marks) {
         this.text = text;
         this.variables = variables;
+        this.marks = marks;
     }
 
     /**
@@ -42,7 +44,19 @@ final class Expression {
      * @throws CliException on a syntax error (with the position) or an op's shape error
      */
     static Tensor evaluate(String text, Function<String, Tensor> variables) {
-        Expression e = new Expression(text, variables);
+        return evaluate(text, variables, false);
+    }
+
+    /**
+     * Evaluates an expression, optionally with {@link DotLabels} markers for a picture of its tape.
+     *
+     * @param text      the expression
+     * @param variables gives the tensor of each variable name
+     * @param marks     whether to mark variables with their names and ops with their parameters
+     * @return the result (the same values either way)
+     */
+    static Tensor evaluate(String text, Function<String, Tensor> variables, boolean marks) {
+        Expression e = new Expression(text, variables, marks);
         Tensor t = e.expr();
         e.skipSpaces();
         if (e.pos < text.length()) {
@@ -112,7 +126,7 @@ final class Expression {
             int start = pos;
             boolean negative = eat('-');
             double p = number(negative ? pos : start);
-            return base.pow(negative ? -p : p);
+            return param(base.pow(negative ? -p : p), "p=" + shortNumber(negative ? -p : p));
         }
         return base;
     }
@@ -146,7 +160,8 @@ final class Expression {
                 expect(')');
                 return call(name, args, start);
             }
-            return variables.apply(name);
+            Tensor v = variables.apply(name);
+            return marks ? DotLabels.variable(name, v) : v;
         }
         throw error("unexpected '" + c + "'");
     }
@@ -166,7 +181,26 @@ final class Expression {
         if (args.size() != f.arity()) {
             throw errorAt(at, name + " takes " + f.arity() + " argument" + (f.arity() == 1 ? "" : "s") + ", got " + args.size());
         }
-        return f.apply(args.toArray(new Tensor[0]));
+        return param(f.apply(args.toArray(new Tensor[0])), parameters(f));
+    }
+
+    /** The constant arguments of a registry function, from its description ("x.softmax(-1)" gives "axis=-1"), or null. */
+    private static String parameters(OpRegistry.NamedFunction f) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.\\w+\\(([-+0-9.eE, ]+)\\)").matcher(f.description());
+        if (!m.find()) {
+            return null;
+        }
+        String n = f.name().toLowerCase(java.util.Locale.ROOT);
+        boolean axis = n.contains("softmax") || n.contains("logsumexp") || n.startsWith("sum") || n.startsWith("mean");
+        return (axis ? "axis=" : "args ") + m.group(1).replace(" ", "");
+    }
+
+    private Tensor param(Tensor t, String text) {
+        return marks && text != null ? DotLabels.parameter(t, text) : t;
+    }
+
+    private static String shortNumber(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private double number(int start) {

@@ -79,11 +79,11 @@ public final class GraphCommand implements Callable<Integer> {
         List<String> names = List.copyOf(values.keySet());
         try (Tape tape = Tape.record(Tape.Option.KEEP)) {
             try {
-                y = Expression.evaluate(expr, name -> values.get(name));
+                y = Expression.evaluate(expr, name -> values.get(name), true);
             } catch (IllegalArgumentException e) {
                 throw new CliException("--expr \"" + expr + "\": " + TapegradCommand.oneLine(e.getMessage()));
             }
-            dot = GraphExport.toDot(tape);
+            dot = DotLabels.rewrite(GraphExport.toDot(tape));
             Tensor total = y.rank() == 0 ? y : y.sum();
             Tensor[] xs = names.stream().map(values::get).toArray(Tensor[]::new);
             grads = xs.length == 0 ? new Tensor[0] : tape.gradient(total, xs);
@@ -92,6 +92,7 @@ public final class GraphCommand implements Callable<Integer> {
             Files.writeString(out, dot);
         } else {
             stdout.print(dot);
+            stdout.flush();
         }
         PrintWriter info = out != null ? stdout : spec.commandLine().getErr();
         info.println("value " + y);

@@ -154,6 +154,19 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
      * @throws IOException if it cannot be written
      */
     void save(Module model, Path file) throws IOException {
+        save(model, file, SafeTensors.Layout.TAPEGRAD);
+    }
+
+    /**
+     * Writes the model in the given layout of its Linear weights ({@code layout} is recorded in
+     * the metadata, so that {@link #load} reads either).
+     *
+     * @param model  the trained model
+     * @param file   the file
+     * @param layout Tapegrad's {@code [in, out]} or PyTorch's {@code [out, in]}
+     * @throws IOException if it cannot be written
+     */
+    void save(Module model, Path file, SafeTensors.Layout layout) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "tapegrad");
         meta.put("module", "Sequential");
@@ -164,12 +177,13 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         meta.put("classes", String.join("\u001f", classNames));
         meta.put("data", data);
         meta.put("label_column", Integer.toString(labelColumn));
+        meta.put(SafeTensors.Layout.KEY, layout.value());
         preprocessing.writeTo(meta);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new CliException("cannot write " + file + ": directory " + parent + " does not exist");
         }
-        SafeTensors.write(file, model.namedParameters(), meta);
+        SafeTensors.write(file, model.stateDict(layout), meta);
     }
 
     /**
@@ -201,14 +215,56 @@ record ModelSpec(int[] sizes, String activation, String outputActivation, String
         if (classes.size() != sizes[sizes.length - 1]) {
             classes = dev.tapegrad.nn.Dataset.numberedClasses(sizes[sizes.length - 1]);
         }
-        ModelSpec spec = new ModelSpec(sizes, meta.getOrDefault("activation", "relu"),
-                meta.getOrDefault("output_activation", "none"), "default",
+        String activation = meta.getOrDefault("activation", "relu");
+        String output = meta.getOrDefault("output_activation", "none");
+        checkActivation(activation, "activation", file);
+        if (!output.equals("none")) {
+            checkActivation(output, "output_activation", file);
+        }
+        ModelSpec spec = new ModelSpec(sizes, activation, output, "default",
                 Preprocessing.readFrom(meta, file.toString()), classes, meta.getOrDefault("data", "digits"),
                 labelColumn(meta.getOrDefault("label_column", "-1"), file));
+        SafeTensors.Layout layout = SafeTensors.Layout.of(meta);
+        // Before building: a description that its own tensors do not match must not allocate the network.
+        spec.checkTensors(SafeTensors.shapes(file), layout, file);
         Module model = spec.build(java.util.random.RandomGeneratorFactory.of("L64X128MixRandom").create(0));
-        model.load(file);
+        model.load(file, layout);
         model.eval();
         return new Loaded(spec, model);
+    }
+
+    /** The parameter names and shapes the network of this description has, in the given layout. */
+    Map<String, int[]> parameterShapes(SafeTensors.Layout layout) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            boolean torch = layout == SafeTensors.Layout.PYTORCH;
+            out.put(2 * i + ".weight", torch ? new int[] {sizes[i + 1], sizes[i]} : new int[] {sizes[i], sizes[i + 1]});
+            out.put(2 * i + ".bias", new int[] {sizes[i + 1]});
+        }
+        return out;
+    }
+
+    private void checkTensors(Map<String, int[]> found, SafeTensors.Layout layout, Path file) {
+        Map<String, int[]> want = parameterShapes(layout);
+        if (!want.keySet().equals(found.keySet())) {
+            throw new CliException(file + ": its tensors " + found.keySet() + " do not match its layer description '"
+                    + describe() + "' (expected " + want.keySet() + ")");
+        }
+        for (Map.Entry<String, int[]> e : want.entrySet()) {
+            if (!Arrays.equals(e.getValue(), found.get(e.getKey()))) {
+                throw new CliException(file + ": tensor '" + e.getKey() + "' has shape " + Arrays.toString(found.get(e.getKey()))
+                        + " but its layer description '" + describe() + "' needs " + Arrays.toString(e.getValue()));
+            }
+        }
+    }
+
+    private static void checkActivation(String name, String key, Path file) {
+        try {
+            Activation.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(file + ": corrupt model file: its " + key + " '" + name + "' is not an activation ("
+                    + TapegradCommand.oneLine(e.getMessage()) + ")");
+        }
     }
 
     private static int labelColumn(String text, Path file) {

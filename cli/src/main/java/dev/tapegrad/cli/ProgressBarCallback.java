@@ -2,38 +2,74 @@ package dev.tapegrad.cli;
 
 import dev.tapegrad.nn.History;
 import dev.tapegrad.nn.TrainingCallback;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A terminal progress bar per epoch (the {@code me.tongfei:progressbar} library): samples done,
- * samples per second, ETA and the running loss. Only used when standard output is a terminal
- * and no CI variable is set (see {@link #wanted()}).
+ * A progress bar drawn in place on one terminal line while an epoch runs: samples done, speed,
+ * time left, and the running loss and accuracy. At the end of the epoch the line is cleared, so
+ * that only the trainer's one summary line per epoch stays on the screen (no finished bars pile
+ * up). Used only on a terminal at least {@link #MIN_WIDTH} columns wide and outside CI (see
+ * {@link #wanted()}); otherwise the plain per-epoch lines are all there is.
  */
 final class ProgressBarCallback implements TrainingCallback {
 
+    /** The narrowest terminal that gets a bar. */
+    static final int MIN_WIDTH = 60;
+    /** Redraw at most this often. */
+    static final long REDRAW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final PrintStream stream;
+    private final int width;
     private int epochs;
     private int samples;
-    private ProgressBar bar;
+    private int epoch;
+    private long start;
+    private long lastDraw;
     private double lossSum;
+    private long correct;
     private int seen;
+    private boolean drawn;
 
-    ProgressBarCallback(PrintStream stream) {
+    /**
+     * @param stream the terminal (standard error)
+     * @param width  its width in columns
+     */
+    ProgressBarCallback(PrintStream stream, int width) {
         this.stream = stream;
+        this.width = width;
     }
 
-    /** @return whether a progress bar makes sense: a terminal, and not CI */
+    /** @return whether a bar makes sense here: an interactive terminal, wide enough, and not CI */
     static boolean wanted() {
-        String ci = System.getenv("CI");
-        return System.console() != null && (ci == null || ci.isEmpty() || ci.equals("false"));
+        return wanted(System.console() != null, System.getenv("CI"), System.console() != null ? terminalWidth() : 0);
+    }
+
+    static boolean wanted(boolean console, String ci, int width) {
+        return console && (ci == null || ci.isEmpty() || ci.equals("false")) && width >= MIN_WIDTH;
+    }
+
+    /** @return the terminal's width: $COLUMNS, else what {@code stty size} says, else 80 */
+    static int terminalWidth() {
+        try {
+            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+        } catch (NumberFormatException notSet) {
+            // ask the terminal
+        }
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("\\d+ \\d+")) {
+                return Integer.parseInt(out.split(" ")[1]);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no stty: assume the usual width
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
     }
 
     @Override
@@ -43,48 +79,71 @@ final class ProgressBarCallback implements TrainingCallback {
     }
 
     @Override
-    public void onEpochBegin(int epoch) {
+    public void onEpochBegin(int e) {
+        epoch = e;
         lossSum = 0;
+        correct = 0;
         seen = 0;
-        bar = new ProgressBarBuilder()
-                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                .setInitialMax(samples)
-                .setUnit(" samples", 1)
-                .showSpeed()
-                .setSpeedUnit(ChronoUnit.SECONDS)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(200)
-                .setMaxRenderedLength(110)
-                .setConsumer(new ConsoleProgressBarConsumer(stream))
-                .setEtaFunction(state -> state.getCurrent() <= 0 ? java.util.Optional.empty()
-                        : java.util.Optional.of(Duration.ofMillis(
-                        (long) (state.getElapsedAfterStart().toMillis() * (double) (state.getMax() - state.getCurrent())
-                                / state.getCurrent()))))
-                .build();
+        start = System.nanoTime();
+        lastDraw = 0;
+        draw();
     }
 
     @Override
-    public void onBatchEnd(int epoch, int batch, double loss, int batchSize) {
+    public void onBatchEnd(int e, int batch, double loss, int batchSize, int right) {
         lossSum += loss * batchSize;
+        correct += right;
         seen += batchSize;
-        bar.stepBy(batchSize);
-        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / seen));
+        long now = System.nanoTime();
+        if (now - lastDraw >= REDRAW_NANOS) {
+            draw();
+        }
     }
 
     @Override
-    public void onEpochEnd(History.Epoch epoch, History history) {
-        close();
+    public void onEpochEnd(History.Epoch e, History history) {
+        clear();
     }
 
     @Override
     public void onTrainEnd(History history) {
-        close();
+        clear();
     }
 
-    private void close() {
-        if (bar != null) {
-            bar.close();
-            bar = null;
+    /** The bar's text for the current state, at most {@code width - 1} characters. */
+    String line() {
+        double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-9);
+        double rate = seen / secs;
+        String head = String.format(Locale.ROOT, "epoch %d/%d ", epoch, epochs);
+        String tail = String.format(Locale.ROOT, " %d/%d %,.0f/s ETA %s%s", seen, samples, rate,
+                seen == 0 ? "-" : clock((samples - seen) / Math.max(rate, 1e-9)),
+                seen == 0 ? "" : String.format(Locale.ROOT, "  loss %.4f  acc %.2f%%", lossSum / seen, 100.0 * correct / seen));
+        int barWidth = Math.max(10, Math.min(30, width - 1 - head.length() - tail.length() - 2));
+        int filled = samples == 0 ? 0 : (int) ((long) barWidth * seen / samples);
+        String bar = "[" + "#".repeat(filled) + ".".repeat(barWidth - filled) + "]";
+        String s = head + bar + tail;
+        return s.length() > width - 1 ? s.substring(0, width - 1) : s;
+    }
+
+    private void draw() {
+        String s = line();
+        stream.print("\r" + s + " ".repeat(Math.max(0, width - 1 - s.length())));
+        stream.flush();
+        lastDraw = System.nanoTime();
+        drawn = true;
+    }
+
+    private void clear() {
+        if (drawn) {
+            stream.print("\r" + " ".repeat(width - 1) + "\r");
+            stream.flush();
+            drawn = false;
         }
+    }
+
+    private static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

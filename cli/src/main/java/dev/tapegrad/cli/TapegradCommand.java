@@ -22,8 +22,8 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "tapegrad", mixinStandardHelpOptions = true, version = "tapegrad 0.1.0",
         description = "Reverse-mode autodiff for the JVM: train and evaluate networks, check gradients, draw a tape.",
-        subcommands = {TrainCommand.class, EvalCommand.class, GradcheckCommand.class, GraphCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, GradcheckCommand.class,
+                GraphCommand.class, CommandLine.HelpCommand.class})
 public final class TapegradCommand implements Runnable {
 
     /** Exit code of a runtime problem (file, data, divergence, failed check). */
@@ -65,13 +65,37 @@ public final class TapegradCommand implements Runnable {
             c.getErr().flush();
             return ex instanceof CliException && ex.getMessage().startsWith("usage:") ? EXIT_USAGE : EXIT_FAILURE;
         });
+        // picocli hands only Exceptions to the handler above: an Error (OutOfMemoryError,
+        // StackOverflowError, ...) in a command would print a JVM stack trace without this.
+        CommandLine.IExecutionStrategy inner = new CommandLine.RunLast();
+        cl.setExecutionStrategy(parseResult -> {
+            try {
+                return inner.execute(parseResult);
+            } catch (Error e) {
+                CommandLine.ParseResult last = parseResult;
+                while (last.hasSubcommand()) {
+                    last = last.subcommand();
+                }
+                return reportError(last.commandSpec().commandLine().getErr(), last.commandSpec().qualifiedName(), e);
+            }
+        });
         return cl;
+    }
+
+    /** Prints one line for an Error and returns the failure exit code. */
+    static int reportError(PrintWriter err, String command, Throwable e) {
+        err.println(command + ": " + describe(e));
+        err.flush();
+        return EXIT_FAILURE;
     }
 
     /** A one-line description of an exception for the user. */
     static String describe(Throwable ex) {
         if (ex instanceof OutOfMemoryError) {
-            return "out of memory: the model or data set is too large for this JVM (try smaller --layers or -Xmx)";
+            return "out of memory: the model, batch or data set is too large for this JVM (use smaller --layers or --batch, or a larger -Xmx)";
+        }
+        if (ex instanceof StackOverflowError) {
+            return "stack overflow (the expression or graph is too deeply nested; a larger -Xss may help)";
         }
         if (ex instanceof UncheckedIOException u && u.getCause() != null) {
             return oneLine(u.getCause().getMessage());
@@ -99,7 +123,12 @@ public final class TapegradCommand implements Runnable {
      * @return the exit code
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        int code = commandLine(out, err).execute(args);
+        int code;
+        try {
+            code = commandLine(out, err).execute(args);
+        } catch (Throwable e) {   // last resort, e.g. an Error while picocli itself prints
+            code = reportError(err, "tapegrad", e);
+        }
         out.flush();
         err.flush();
         return code;

@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained model (best validation epoch) to this safetensors file.")
     Path save;
 
-    @Option(names = "--plot", paramLabel = "FILE", description = "Write the loss and accuracy curves to this PNG.")
+    @Option(names = "--plot", paramLabel = "FILE", description = "Write the loss and accuracy curves to this PNG (.png) or JPEG (.jpg, .jpeg).")
     Path plot;
 
     @Option(names = "--history", paramLabel = "FILE", defaultValue = "history.csv",
@@ -137,14 +137,28 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the final result lines.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin
+    DataOptions dataOptions;
+
+    @picocli.CommandLine.Mixin
+    TrainFiles files;
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
         Threads.apply(threads);
         checkArguments();
         PrintWriter out = spec.commandLine().getOut();
+        // Before the data and the run: a target that cannot be written must not waste either.
+        new OutputTargets().add("--save", save).add("--plot", plot).add("--history", history.isEmpty() ? null : Path.of(history))
+                .add(files.checkpoint != null ? "--checkpoint" : "--resume", files.stateFile()).check();
+        files.checkResume(TrainFiles.fingerprint(this));
+        if (!quiet && (data.trim().startsWith("idx:") || data.trim().startsWith("csv:"))) {
+            out.println("loading " + data.trim() + " ...");
+            out.flush();
+        }
 
-        DataSources.TrainTest tt = loadData(data, labelColumn);
+        DataSources.TrainTest tt = loadData(data, dataOptions.options(labelColumn));
         Dataset train = tt.train();
         Dataset validation = null;
         if (valFraction > 0) {
@@ -197,17 +211,23 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream stdout = new PrintStream(new WriterOutputStream(out), true);
         Trainer.Builder tb = Trainer.builder(model, opt, lossFn)
                 .epochs(epochs).batchSize(batch).validation(validation).earlyStopping(patience).seed(seed)
-                .schedule(schedule(rate)).progress(quiet ? null : stdout);
+                .schedule(schedule(rate)).progress(quiet ? null : stdout)
+                .saveState(files.stateFile()).resumeFrom(files.resume).stateMetadata(TrainFiles.OPTIONS_KEY, TrainFiles.fingerprint(this));
         if (!quiet && ProgressBarCallback.wanted()) {
-            tb.callback(new ProgressBarCallback(System.err));
+            tb.callback(new ProgressBarCallback(System.err, ProgressBarCallback.terminalWidth()));
         }
         History h;
         try {
             h = tb.build().fit(train);
         } catch (ArithmeticException e) {
             throw new CliException(e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            throw new CliException(TapegradCommand.oneLine(e.getMessage()));
         }
         stdout.flush();
+        if (quiet) {
+            h.warnings().forEach(w -> spec.commandLine().getErr().println("tapegrad train: warning: " + w));
+        }
 
         Trainer.Evaluation ev = Trainer.evaluate(model, lossFn, test);
         double meanEpoch = java.util.Arrays.stream(h.seconds()).average().orElse(0);
@@ -220,7 +240,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!history.isEmpty()) {
             Path hp = Path.of(history);
-            checkParent(hp);
             h.writeCsv(hp);
             if (!quiet) {
                 out.println("history: " + hp);
@@ -233,7 +252,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         if (save != null) {
-            modelSpec.save(model, save);
+            modelSpec.save(model, save, files.layout());
             if (!quiet) {
                 out.println("model: " + save);
             }
@@ -293,12 +312,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!List.of("default", "he", "xavier", "normal").contains(init)) {
             throw new CliException("usage: --init " + init + " is not one of default, he, xavier, normal");
         }
-        if (save != null) {
-            checkParent(save);
-        }
-        if (plot != null) {
-            checkParent(plot);
-        }
+        files.layout();
     }
 
     static void checkParent(Path file) {
@@ -309,9 +323,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Loads a data specification, turning file problems into one-line errors. */
-    static DataSources.TrainTest loadData(String spec, int labelColumn) {
+    static DataSources.TrainTest loadData(String spec, DataSources.Options options) {
         try {
-            return DataSources.load(spec, labelColumn);
+            return DataSources.load(spec, options);
         } catch (DataFileException e) {
             throw new CliException(e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -46,4 +46,9 @@ public final class Adagrad extends Optimizer {
             w[k] -= lr * gk / (Math.sqrt(s[k]) + epsilon);
         }
     }
+
+    @Override
+    protected java.util.Map<String, double[][]> stateTables() {
+        return java.util.Map.of("sum", sums);
+    }
 }

@@ -85,4 +85,9 @@ public class Adam extends Optimizer {
             w[k] -= lr * mHat / (Math.sqrt(vHat) + epsilon);
         }
     }
+
+    @Override
+    protected java.util.Map<String, double[][]> stateTables() {
+        return java.util.Map.of("m", m, "v", v);
+    }
 }

@@ -2,7 +2,6 @@ package dev.tapegrad.nn;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,6 +40,7 @@ public final class History {
     private final List<Epoch> epochs = new ArrayList<>();
     private int bestEpoch = -1;
     private boolean stoppedEarly;
+    private final List<String> warnings = new ArrayList<>();
 
     /** Creates an empty history (the trainer fills it). */
     public History() {
@@ -61,6 +61,15 @@ public final class History {
 
     void setStoppedEarly(boolean stopped) {
         this.stoppedEarly = stopped;
+    }
+
+    void addWarning(String warning) {
+        warnings.add(warning);
+    }
+
+    /** @return what the trainer noticed but did not stop for (a non-finite validation loss, ...), in order */
+    public List<String> warnings() {
+        return Collections.unmodifiableList(warnings);
     }
 
     /** @return the recorded epochs, in order (read-only) */
@@ -130,18 +139,22 @@ public final class History {
      * {@code epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second}.
      * Numbers are written with {@link Double#toString} (exact round trip); NaN is written as an empty cell.
      *
+     * The file is replaced atomically ({@link AtomicFiles}): a failed write leaves it as it was.
+     *
      * @param file the file to (over)write
      * @throws IOException if it cannot be written
      */
     public void writeCsv(Path file) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file)) {
+        AtomicFiles.write(file, os -> {
+            Writer w = new java.io.OutputStreamWriter(os, java.nio.charset.StandardCharsets.UTF_8);
             w.write("epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds,samples_per_second\n");
             for (Epoch e : epochs) {
                 w.write(e.epoch() + "," + cell(e.loss()) + "," + cell(e.accuracy()) + "," + cell(e.valLoss()) + ","
                         + cell(e.valAccuracy()) + "," + cell(e.learningRate()) + "," + cell(e.seconds()) + ","
                         + cell(e.samplesPerSecond()) + "\n");
             }
-        }
+            w.flush();
+        });
     }
 
     private static String cell(double v) {

@@ -258,7 +258,41 @@ public abstract class Module {
      * @throws IOException if the file cannot be written
      */
     public final void save(Path file) throws IOException {
-        SafeTensors.write(file, namedState(), Map.of("format", "tapegrad", "module", getClass().getSimpleName()));
+        save(file, SafeTensors.Layout.TAPEGRAD);
+    }
+
+    /**
+     * Writes the parameters in the given layout: with {@link SafeTensors.Layout#PYTORCH} the file
+     * is a PyTorch {@code state_dict} ({@code nn.Linear} weights {@code [out, in]}), which
+     * {@code model.load_state_dict(safetensors.torch.load_file(path))} reads into the same
+     * network built in PyTorch.
+     *
+     * @param file   the file
+     * @param layout the layout of Linear weights
+     * @throws IOException if the file cannot be written
+     */
+    public final void save(Path file, SafeTensors.Layout layout) throws IOException {
+        SafeTensors.write(file, stateDict(layout), Map.of("format", "tapegrad", "module", getClass().getSimpleName(),
+                SafeTensors.Layout.KEY, layout.value()));
+    }
+
+    /**
+     * The parameters as they are stored in the given layout: the live tensors for
+     * {@link SafeTensors.Layout#TAPEGRAD}, transposed copies of every {@link Linear} weight for
+     * {@link SafeTensors.Layout#PYTORCH}.
+     *
+     * @param layout the layout
+     * @return name to tensor, in {@link #namedState()} order
+     */
+    public final Map<String, Tensor> stateDict(SafeTensors.Layout layout) {
+        Map<String, Tensor> mine = namedState();
+        if (layout == SafeTensors.Layout.TAPEGRAD) {
+            return mine;
+        }
+        java.util.Set<String> linear = linearWeights();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        mine.forEach((k, v) -> out.put(k, linear.contains(k) ? v.detach().transpose() : v));
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -271,12 +305,55 @@ public abstract class Module {
      *                     this module (the message names the file and the problem)
      */
     public final void load(Path file) throws IOException {
+        load(file, SafeTensors.Layout.of(SafeTensors.metadata(file)));
+    }
+
+    /**
+     * Reads parameters in the given layout (see {@link #load(Path)}, which tells the layout from
+     * the file: a file not written by Tapegrad, such as PyTorch's {@code save_file(model.state_dict())},
+     * is read as {@link SafeTensors.Layout#PYTORCH}).
+     *
+     * @param file   the file
+     * @param layout the layout of its Linear weights
+     * @throws IOException if the file cannot be read, or does not match this module in that layout
+     */
+    public final void load(Path file, SafeTensors.Layout layout) throws IOException {
         Map<String, Tensor> mine = namedState();
-        Map<String, double[]> values = SafeTensors.readMatching(file, mine);
+        java.util.Set<String> transposed = layout == SafeTensors.Layout.PYTORCH ? linearWeights() : java.util.Set.of();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        mine.forEach((k, v) -> shapes.put(k, transposed.contains(k) ? new int[] {v.shape(1), v.shape(0)} : v.shape()));
+        Map<String, double[]> values = SafeTensors.readMatching(file, shapes);
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {
             double[] src = values.get(e.getKey());
-            System.arraycopy(src, 0, e.getValue().leafValues(), 0, src.length);
+            double[] dst = e.getValue().leafValues();
+            if (transposed.contains(e.getKey())) {
+                int rows = e.getValue().shape(0);
+                int cols = e.getValue().shape(1);
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < cols; j++) {
+                        dst[i * cols + j] = src[j * rows + i];
+                    }
+                }
+            } else {
+                System.arraycopy(src, 0, dst, 0, src.length);
+            }
         }
+    }
+
+    /** Names (as in {@link #namedParameters()}) of the weights of every {@link Linear} in this module. */
+    private java.util.Set<String> linearWeights() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        Map<String, Tensor> mine = namedParameters();
+        java.util.ArrayDeque<Map.Entry<String, Module>> todo = new java.util.ArrayDeque<>();
+        todo.add(Map.entry("", this));
+        while (!todo.isEmpty()) {
+            Map.Entry<String, Module> e = todo.poll();
+            if (e.getValue() instanceof Linear l && mine.get(e.getKey() + "weight") == l.weight()) {
+                out.add(e.getKey() + "weight");
+            }
+            e.getValue().children().forEach((k, v) -> todo.add(Map.entry(e.getKey() + k + ".", v)));
+        }
+        return out;
     }
 
     /** The class name and, for containers, the children, e.g. {@code Sequential(Linear(2, 4), sigmoid)}. */

@@ -182,6 +182,79 @@ public abstract class Optimizer {
         return table[index];
     }
 
+    /**
+     * The optimizer's per-parameter state tables by name (Adam's {@code m} and {@code v}, SGD's
+     * momentum buffers, ...), for {@link #state()} and {@link #loadState}. A table holds one array
+     * per parameter, null until the parameter's first update. Optimizers with state override this.
+     *
+     * @return the live tables (not copies)
+     */
+    protected Map<String, double[][]> stateTables() {
+        return Map.of();
+    }
+
+    /**
+     * A copy of everything the next steps depend on besides the parameters and the options: the
+     * per-parameter state under {@code "<table>.<parameter index>"} (entries not yet created are
+     * left out). With {@link #stepCount()} and {@link #learningRate()} this is what a checkpoint
+     * needs to continue bit-identically.
+     *
+     * @return the state, in a fixed order
+     */
+    public final Map<String, double[]> state() {
+        Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, double[][]> t : new java.util.TreeMap<>(stateTables()).entrySet()) {
+            for (int i = 0; i < t.getValue().length; i++) {
+                if (t.getValue()[i] != null) {
+                    out.put(t.getKey() + "." + i, t.getValue()[i].clone());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores what {@link #state()} returned (and the step count), replacing the current state.
+     * Everything is checked before anything changes.
+     *
+     * @param stepCount the number of steps taken, as {@link #stepCount()} returned it
+     * @param state     the state, as {@link #state()} returned it
+     * @throws IllegalArgumentException naming the entry if an entry's table or parameter does not
+     *                                  exist or its length is not the parameter's size
+     */
+    public final void loadState(int stepCount, Map<String, double[]> state) {
+        if (stepCount < 0) {
+            throw new IllegalArgumentException(name + ".loadState: step count " + stepCount + " is negative");
+        }
+        Map<String, double[][]> tables = stateTables();
+        for (Map.Entry<String, double[]> e : state.entrySet()) {
+            int dot = e.getKey().lastIndexOf('.');
+            double[][] table = dot < 0 ? null : tables.get(e.getKey().substring(0, dot));
+            int index;
+            try {
+                index = dot < 0 ? -1 : Integer.parseInt(e.getKey().substring(dot + 1));
+            } catch (NumberFormatException nfe) {
+                index = -1;
+            }
+            if (table == null || index < 0 || index >= params.size()) {
+                throw new IllegalArgumentException(name + ".loadState: no state entry '" + e.getKey() + "' in this optimizer"
+                        + " (tables " + new java.util.TreeSet<>(tables.keySet()) + ", " + params.size() + " parameters)");
+            }
+            if (e.getValue().length != params.get(index).size()) {
+                throw new IllegalArgumentException(name + ".loadState: entry '" + e.getKey() + "' holds " + e.getValue().length
+                        + " values but parameter " + index + " has " + params.get(index).size());
+            }
+        }
+        for (double[][] table : tables.values()) {
+            java.util.Arrays.fill(table, null);
+        }
+        for (Map.Entry<String, double[]> e : state.entrySet()) {
+            int dot = e.getKey().lastIndexOf('.');
+            tables.get(e.getKey().substring(0, dot))[Integer.parseInt(e.getKey().substring(dot + 1))] = e.getValue().clone();
+        }
+        this.steps = stepCount;
+    }
+
     /** Forgets the gradient of every parameter. */
     public final void zeroGrad() {
         for (Tensor p : params) {

@@ -71,4 +71,9 @@ public final class RMSprop extends Optimizer {
             w[k] -= lr * d;
         }
     }
+
+    @Override
+    protected java.util.Map<String, double[][]> stateTables() {
+        return java.util.Map.of("square_avg", square, "momentum_buffer", buffer);
+    }
 }

@@ -63,4 +63,9 @@ public final class SGD extends Optimizer {
             w[k] -= lr * d;
         }
     }
+
+    @Override
+    protected java.util.Map<String, double[][]> stateTables() {
+        return java.util.Map.of("momentum_buffer", buffers);
+    }
 }

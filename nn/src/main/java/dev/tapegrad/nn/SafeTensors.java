@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,23 +88,10 @@ public final class SafeTensors {
                 buf.putDouble(v);
             }
         }
-        // Write beside the target and move into place, so that a failed write never leaves a
-        // half-written file where a good checkpoint was.
-        Path target = file.toAbsolutePath();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        // Not createTempFile: its owner-only permissions would pass to the model file.
-        Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.write(tmp, buf.array());
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        // Beside the target, forced to the disk and renamed into place, so that a failed write
+        // never leaves a half-written file where a good checkpoint was.
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, out -> out.write(buf.array()));
     }
 
     /**
@@ -124,6 +109,58 @@ public final class SafeTensors {
     }
 
     /**
+     * The names and shapes of {@code file}'s tensors, in header order, without converting their
+     * data (to check a file against a description before building anything from it).
+     *
+     * @param file the file
+     * @return name to shape
+     * @throws IOException if the file cannot be read or is not a valid safetensors file
+     */
+    public static Map<String, int[]> shapes(Path file) throws IOException {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (Entry e : parse(file).entries) {
+            out.put(e.name, e.shape.clone());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * How a model's parameters are laid out in a file. Tapegrad's {@link Linear} keeps its weight
+     * as {@code [in, out]} (so that a layer is {@code x.matmul(w)}); PyTorch's {@code nn.Linear}
+     * keeps {@code [out, in]}. Names are the same in both ({@code 0.weight}, {@code 0.bias},
+     * {@code 2.weight}, ... for a {@link Sequential}, as in PyTorch's {@code state_dict}).
+     */
+    public enum Layout {
+        /** Linear weights {@code [in, out]}: what {@link Module#save(Path)} writes. */
+        TAPEGRAD,
+        /** Linear weights {@code [out, in]}: PyTorch's {@code state_dict}, loadable with {@code model.load_state_dict}. */
+        PYTORCH;
+
+        /** The metadata key that records the layout of a file. */
+        public static final String KEY = "layout";
+
+        /**
+         * The layout of a file: its {@code layout} metadata if present; otherwise Tapegrad's for
+         * a file Tapegrad wrote ({@code format} is {@code tapegrad}) and PyTorch's for any other.
+         *
+         * @param metadata the file's metadata
+         * @return the layout
+         */
+        public static Layout of(Map<String, String> metadata) {
+            String l = metadata.get(KEY);
+            if (l != null) {
+                return l.equalsIgnoreCase("pytorch") ? PYTORCH : TAPEGRAD;
+            }
+            return "tapegrad".equals(metadata.get("format")) ? TAPEGRAD : PYTORCH;
+        }
+
+        /** @return the metadata value, {@code "tapegrad"} or {@code "pytorch"} */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
      * The string metadata of {@code file} ({@code "__metadata__"}), empty if it has none.
      *
      * @throws IOException if the file cannot be read or is not a valid safetensors file
@@ -136,7 +173,7 @@ public final class SafeTensors {
      * The values of {@code file}'s tensors, checked against {@code expected}: the same names and the
      * same shapes. Nothing is returned unless everything matches.
      */
-    static Map<String, double[]> readMatching(Path file, Map<String, Tensor> expected) throws IOException {
+    static Map<String, double[]> readMatching(Path file, Map<String, int[]> expected) throws IOException {
         Parsed p = parse(file);
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : p.entries) {
@@ -152,11 +189,11 @@ public final class SafeTensors {
                     + (extra.isEmpty() ? "" : "; unexpected " + extra));
         }
         Map<String, double[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> want : expected.entrySet()) {
+        for (Map.Entry<String, int[]> want : expected.entrySet()) {
             Entry e = byName.get(want.getKey());
-            if (!Arrays.equals(e.shape, want.getValue().shape())) {
+            if (!Arrays.equals(e.shape, want.getValue())) {
                 throw new IOException(file + ": parameter '" + e.name + "' has shape " + Arrays.toString(e.shape)
-                        + " but the model expects " + Arrays.toString(want.getValue().shape()));
+                        + " but the model expects " + Arrays.toString(want.getValue()));
             }
         }
         for (String name : expected.keySet()) {

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -54,6 +55,9 @@ public final class Trainer {
     private final Monitor monitor;
     private final boolean restoreBest;
     private final Path checkpoint;
+    private final Path stateFile;
+    private final Path resumeFile;
+    private final Map<String, String> stateMetadata;
     private final LearningRateSchedule schedule;
     private final RandomGenerator shuffle;
     private final PrintStream progress;
@@ -70,6 +74,9 @@ public final class Trainer {
         this.monitor = b.monitor;
         this.restoreBest = b.restoreBest;
         this.checkpoint = b.checkpoint;
+        this.stateFile = b.stateFile;
+        this.resumeFile = b.resumeFile;
+        this.stateMetadata = Map.copyOf(b.stateMetadata);
         this.schedule = b.schedule;
         this.shuffle = b.shuffle != null ? b.shuffle : RandomGeneratorFactory.of("L64X128MixRandom").create(b.seed);
         this.progress = b.progress;
@@ -100,6 +107,9 @@ public final class Trainer {
         private Monitor monitor = Monitor.VAL_LOSS;
         private boolean restoreBest = true;
         private Path checkpoint;
+        private Path stateFile;
+        private Path resumeFile;
+        private final Map<String, String> stateMetadata = new java.util.LinkedHashMap<>();
         private LearningRateSchedule schedule;
         private long seed;
         private RandomGenerator shuffle;
@@ -184,6 +194,46 @@ public final class Trainer {
          */
         public Builder checkpoint(Path file) {
             this.checkpoint = file;
+            return this;
+        }
+
+        /**
+         * Writes a resumable checkpoint ({@link TrainingState}: weights, optimizer state, history,
+         * early-stopping counters) to {@code file} after every epoch, atomically.
+         *
+         * @param file the checkpoint file (null for none)
+         * @return this builder
+         */
+        public Builder saveState(Path file) {
+            this.stateFile = file;
+            return this;
+        }
+
+        /**
+         * Continues the run whose checkpoint {@link #saveState(Path)} wrote: {@link #fit} loads the
+         * weights, the optimizer's state and the history, replays the batch shuffles of the epochs
+         * done, and runs the remaining epochs up to {@link #epochs(int)}. With the same seed, data,
+         * options and model, the result is bit-identical to a run that was never interrupted.
+         *
+         * <pre>{@code
+         * Trainer.builder(model, opt, loss).epochs(4).seed(1).saveState(ck).resumeFrom(ck).build().fit(train);
+         * }</pre>
+         *
+         * @param file the checkpoint (null: start afresh)
+         * @return this builder
+         */
+        public Builder resumeFrom(Path file) {
+            this.resumeFile = file;
+            return this;
+        }
+
+        /**
+         * @param key   a metadata key stored in every checkpoint of {@link #saveState(Path)}
+         * @param value its value (for example a description of the options, to check on resume)
+         * @return this builder
+         */
+        public Builder stateMetadata(String key, String value) {
+            this.stateMetadata.put(key, value);
             return this;
         }
 
@@ -273,7 +323,20 @@ public final class Trainer {
         int bestEpoch = -1;
         double[][] bestWeights = null;
         int sinceBest = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int firstEpoch = 1;
+        if (resumeFile != null) {
+            TrainingState s = readState();
+            history = s.history();
+            best = s.best();
+            bestEpoch = s.bestEpoch();
+            bestWeights = s.bestWeights();
+            sinceBest = s.sinceBest();
+            for (int e = 0; e < s.epochsDone(); e++) {
+                loader.iterator();   // replays the shuffle of an epoch done, so that the batch order continues
+            }
+            firstEpoch = history.stoppedEarly() ? epochs + 1 : s.epochsDone() + 1;
+        }
+        for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
             if (schedule != null) {
                 schedule.apply(optimizer, epoch - 1);
             }
@@ -296,18 +359,18 @@ public final class Trainer {
                     output = model.forward(b.x());
                     Tensor l = loss.apply(output, b);
                     batchLoss = l.item();
+                    if (!Double.isFinite(batchLoss)) {   // before the step: the weights stay finite
+                        throw diverged(batchLoss, epoch, batchNo, rate, bestWeights, bestEpoch, history);
+                    }
                     tape.backward(l);
                 }
                 optimizer.step();
-                if (!Double.isFinite(batchLoss)) {
-                    throw new ArithmeticException("Trainer: loss became " + batchLoss + " in epoch " + epoch + ", batch "
-                            + batchNo + " (learning rate " + rate + " may be too high)");
-                }
+                int right = b.labels() == null ? 0 : countCorrect(output, b.labels());
                 lossSum += batchLoss * b.size();
-                correct += b.labels() == null ? 0 : countCorrect(output, b.labels());
+                correct += right;
                 seen += b.size();
                 for (TrainingCallback c : callbacks) {
-                    c.onBatchEnd(epoch, batchNo, batchLoss, b.size());
+                    c.onBatchEnd(epoch, batchNo, batchLoss, b.size(), right);
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -325,7 +388,15 @@ public final class Trainer {
             history.add(record);
 
             double score = scoreOf(record);
-            if (bestEpoch < 0 || score < best) {
+            if (validation != null && !Double.isFinite(valLoss)) {
+                String w = "Trainer: validation loss is " + valLoss + " after epoch " + epoch
+                        + "; the epoch is not counted as an improvement";
+                history.addWarning(w);
+                if (progress != null) {
+                    progress.println("warning: " + w);
+                }
+            }
+            if (Double.isFinite(score) && (bestEpoch < 0 || score < best)) {
                 best = score;
                 bestEpoch = epoch;
                 sinceBest = 0;
@@ -353,6 +424,11 @@ public final class Trainer {
             }
             if (stop && epoch < epochs) {
                 history.setStoppedEarly(true);
+            }
+            if (stateFile != null) {
+                writeState(new TrainingState(epoch, history, best, bestEpoch, bestWeights, sinceBest));
+            }
+            if (history.stoppedEarly()) {
                 break;
             }
         }
@@ -364,6 +440,37 @@ public final class Trainer {
             c.onTrainEnd(history);
         }
         return history;
+    }
+
+    private TrainingState readState() {
+        try {
+            TrainingState s = TrainingState.read(resumeFile, model, optimizer);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer: cannot resume from " + resumeFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeState(TrainingState s) {
+        try {
+            s.write(stateFile, model, optimizer, stateMetadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer: cannot write checkpoint " + stateFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Puts the best weights back (the current ones produced a non-finite loss) and describes what happened. */
+    private TrainingDivergedException diverged(double batchLoss, int epoch, int batchNo, double rate, double[][] bestWeights,
+                                               int bestEpoch, History history) {
+        if (bestWeights != null) {
+            restore(bestWeights);
+        }
+        model.eval();
+        String kept = bestWeights != null ? "the weights of epoch " + bestEpoch + " (the best) were restored"
+                : "the weights are those before the failing batch (no epoch completed)";
+        return new TrainingDivergedException("Trainer: loss became " + batchLoss + " in epoch " + epoch + ", batch "
+                + batchNo + " (learning rate " + rate + " may be too high); stopped before the update, " + kept,
+                history, bestWeights != null ? bestEpoch : -1);
     }
 
     /** Smaller is better: accuracy is negated. */

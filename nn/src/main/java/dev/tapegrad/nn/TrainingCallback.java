@@ -44,6 +44,20 @@ public interface TrainingCallback {
     }
 
     /**
+     * Called after each optimizer step, with the number of the batch's samples the model (before
+     * the step) classified correctly. By default calls {@link #onBatchEnd(int, int, double, int)}.
+     *
+     * @param epoch     1-based epoch number
+     * @param batch     1-based batch number within the epoch
+     * @param loss      the batch's loss
+     * @param batchSize the number of samples in the batch
+     * @param correct   how many of them had their label as the largest output
+     */
+    default void onBatchEnd(int epoch, int batch, double loss, int batchSize, int correct) {
+        onBatchEnd(epoch, batch, loss, batchSize);
+    }
+
+    /**
      * Called after each epoch's validation, with the epoch already appended to the history.
      *
      * @param epoch   the epoch's figures

@@ -68,7 +68,34 @@ public final class DataSources {
      * @throws IllegalArgumentException if the specification is not one of the four forms
      */
     public static TrainTest load(String spec, int labelColumn) throws DataFileException {
+        return load(spec, new Options(labelColumn, ',', 0));
+    }
+
+    /**
+     * How to read a data file.
+     *
+     * @param labelColumn the label column of a CSV file, 0-based; negative counts from the end
+     * @param delimiter   the field separator of a CSV file
+     * @param classes     the number of classes (labels must be below it), or 0 for what the data
+     *                    declares: 10 for IDX files, the labels found for CSV files
+     */
+    public record Options(int labelColumn, char delimiter, int classes) {
+        /** The defaults: label last, comma-separated, classes from the data. */
+        public static final Options DEFAULT = new Options(-1, ',', 0);
+    }
+
+    /**
+     * Loads the training and test sets named by a specification, read with the given options.
+     *
+     * @param spec    {@code digits}, {@code iris}, {@code idx:DIR} or {@code csv:FILE}
+     * @param options the label column, delimiter and class count
+     * @return the two sets, raw (not yet scaled; IDX pixels are already in [0, 1])
+     * @throws DataFileException        if a file is missing or corrupt, or a label is not below the class count
+     * @throws IllegalArgumentException if the specification is not one of the four forms
+     */
+    public static TrainTest load(String spec, Options options) throws DataFileException {
         String s = spec.trim();
+        int labelColumn = options.labelColumn();
         if (s.equals("digits")) {
             Dataset.Split split = EmbeddedDatasets.digits().split(TEST_FRACTION, TEST_SPLIT_SEED);
             return new TrainTest(s, split.train(), split.held());
@@ -79,11 +106,13 @@ public final class DataSources {
         }
         if (s.startsWith("idx:") && s.length() > 4) {
             Path dir = Path.of(s.substring(4));
-            return new TrainTest(s, IdxReader.readDataset(dir, "train"), IdxReader.readDataset(dir, "t10k"));
+            return new TrainTest(s, IdxReader.readDataset(dir, "train", options.classes()),
+                    IdxReader.readDataset(dir, "t10k", options.classes()));
         }
         if (s.startsWith("csv:") && s.length() > 4) {
             Path file = Path.of(s.substring(4));
-            Dataset all = readCsvDetectingHeader(file, labelColumn);
+            Dataset all = CsvReader.builder().labelColumn(labelColumn).delimiter(options.delimiter())
+                    .classes(options.classes()).build().read(file);
             Dataset.Split split;
             try {
                 split = all.split(TEST_FRACTION, TEST_SPLIT_SEED);
@@ -95,24 +124,4 @@ public final class DataSources {
         throw new IllegalArgumentException("unknown data '" + spec + "': use digits, iris, idx:DIR or csv:FILE");
     }
 
-    /** A first line whose cells are not all numbers (label column aside) is a header. */
-    private static Dataset readCsvDetectingHeader(Path file, int labelColumn) throws DataFileException {
-        byte[] bytes = IdxReader.readAll(file);
-        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
-        String[] cells = first.split(",", -1);
-        int label = labelColumn < 0 ? cells.length + labelColumn : labelColumn;
-        boolean header = false;
-        for (int i = 0; i < cells.length; i++) {
-            if (i == label) {
-                continue;
-            }
-            try {
-                Double.parseDouble(cells[i].trim());
-            } catch (NumberFormatException e) {
-                header = true;
-            }
-        }
-        return CsvReader.builder().header(header).labelColumn(labelColumn).build().parse(bytes, file).dataset();
-    }
 }
