@@ -61,7 +61,12 @@ public final class OpRegistry {
                 () -> BinaryOps.FAMILY,
                 () -> MatMulOp.FAMILY,
                 () -> ShapeOps.FAMILY,
-                () -> ReduceOps.FAMILY));
+                () -> ReduceOps.FAMILY,
+                () -> MathOps.FAMILY,
+                () -> ReductionOps.FAMILY,
+                () -> ArrayOps.FAMILY,
+                () -> IndexOps.FAMILY,
+                () -> LinalgOps.FAMILY));
 
         private static List<Family> load(List<Supplier<Family>> suppliers) {
             List<Family> out = new ArrayList<>();
