@@ -115,19 +115,9 @@ public final class MatMulOp {
         int batches = Shapes.size(batch);
         if (batches == 1) {
             MatMul.gemm(a.data, 0, transA, b.data, 0, transB, out, 0, m, k, n);
-        } else {
-            int[] sa = Shapes.broadcastStrides(batchA, batch), sb = Shapes.broadcastStrides(batchB, batch);
-            int[] bs = Shapes.strides(batch);
-            for (int t = 0; t < batches; t++) {
-                int ia = 0, ib = 0, rem = t;
-                for (int d = 0; d < batch.length; d++) {
-                    int idx = rem / bs[d];
-                    rem %= bs[d];
-                    ia += idx * sa[d];
-                    ib += idx * sb[d];
-                }
-                MatMul.gemm(a.data, ia * m * k, transA, b.data, ib * k * n, transB, out, t * m * n, m, k, n);
-            }
+        } else {  // small products run in parallel across the batch (same bits as one call per matrix)
+            MatMul.gemmBatch(a.data, transA, b.data, transB, out, m, k, n, batch,
+                    Shapes.broadcastStrides(batchA, batch), Shapes.broadcastStrides(batchB, batch));
         }
         return MM.finish(FLAGS[(transA ? 2 : 0) + (transB ? 1 : 0)], new Tensor(out, outShape), a, b);
     }

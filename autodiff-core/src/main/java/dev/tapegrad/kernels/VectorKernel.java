@@ -4,73 +4,173 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The {@value MatMul#MR}×{@value MatMul#NR} matmul micro-kernel with the Vector API: twelve
- * 256-bit accumulators, one fused multiply-add per pair of vectors, the same fma chain per element
- * as {@link MatMul#scalarKernel}, hence bit-identical results. Only loaded when
- * {@link VectorSupport#AVAILABLE}.
+ * The matmul micro-kernels written with the Vector API, one per register tile: C[r, j] =
+ * fma(A-strip[p, r], B-strip[p, j], C[r, j]) for p = 0..kc−1, onto the tile's values in C (from
+ * +0.0 when {@code load} is false: the first depth block only writes C). Every element gets the
+ * same fma chain as in {@link MatMul#scalarKernel}, hence bit-identical results on any width.
+ * Generated unrolled (one local per accumulator) because the JIT keeps only named locals in
+ * registers. Only loaded when {@link VectorSupport} found the module.
  */
 final class VectorKernel {
     private VectorKernel() {}
 
-    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
-
-    static boolean usable() {
-        return DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    /** The widest vector the JIT uses for doubles on this machine, in bits (512 on AVX-512, 256 on AVX2). */
+    static int preferredBits() {
+        return DoubleVector.SPECIES_PREFERRED.vectorBitSize();
     }
 
-    /** With {@code load} false the tile starts from +0.0 (the first depth block) and C is only written. */
-    static void kernel(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
-        int r1 = co + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        DoubleVector z = DoubleVector.zero(S);
-        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+    /** 6×8 tile of 256-bit vectors: 12 accumulators of the 16 AVX2 registers. */
+    static void k6x8(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        VectorSpecies<Double> s = DoubleVector.SPECIES_256;
+        int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        DoubleVector z = DoubleVector.zero(s);
+        DoubleVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z;
+        DoubleVector c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z;
         if (load) {
-            c00 = DoubleVector.fromArray(S, c, co);
-            c01 = DoubleVector.fromArray(S, c, co + 4);
-            c10 = DoubleVector.fromArray(S, c, r1);
-            c11 = DoubleVector.fromArray(S, c, r1 + 4);
-            c20 = DoubleVector.fromArray(S, c, r2);
-            c21 = DoubleVector.fromArray(S, c, r2 + 4);
-            c30 = DoubleVector.fromArray(S, c, r3);
-            c31 = DoubleVector.fromArray(S, c, r3 + 4);
-            c40 = DoubleVector.fromArray(S, c, r4);
-            c41 = DoubleVector.fromArray(S, c, r4 + 4);
-            c50 = DoubleVector.fromArray(S, c, r5);
-            c51 = DoubleVector.fromArray(S, c, r5 + 4);
+            c0_0 = DoubleVector.fromArray(s, c, r0); c0_1 = DoubleVector.fromArray(s, c, r0 + 4);
+            c1_0 = DoubleVector.fromArray(s, c, r1); c1_1 = DoubleVector.fromArray(s, c, r1 + 4);
+            c2_0 = DoubleVector.fromArray(s, c, r2); c2_1 = DoubleVector.fromArray(s, c, r2 + 4);
+            c3_0 = DoubleVector.fromArray(s, c, r3); c3_1 = DoubleVector.fromArray(s, c, r3 + 4);
+            c4_0 = DoubleVector.fromArray(s, c, r4); c4_1 = DoubleVector.fromArray(s, c, r4 + 4);
+            c5_0 = DoubleVector.fromArray(s, c, r5); c5_1 = DoubleVector.fromArray(s, c, r5 + 4);
         }
         for (int p = 0; p < kc; p++) {
             int a = ao + p * 6, b = bo + p * 8;  // linear in p, so the JIT hoists the bounds checks
-            DoubleVector b0 = DoubleVector.fromArray(S, bp, b);
-            DoubleVector b1 = DoubleVector.fromArray(S, bp, b + 4);
-            DoubleVector x = DoubleVector.broadcast(S, ap[a]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(S, ap[a + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(S, ap[a + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(S, ap[a + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(S, ap[a + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(S, ap[a + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
+            DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 4);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1);
+            x = DoubleVector.broadcast(s, ap[a + 1]);
+            c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1);
+            x = DoubleVector.broadcast(s, ap[a + 2]);
+            c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1);
+            x = DoubleVector.broadcast(s, ap[a + 3]);
+            c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1);
+            x = DoubleVector.broadcast(s, ap[a + 4]);
+            c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1);
+            x = DoubleVector.broadcast(s, ap[a + 5]);
+            c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1);
         }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + 4);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + 4);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + 4);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + 4);
-        c40.intoArray(c, r4);
-        c41.intoArray(c, r4 + 4);
-        c50.intoArray(c, r5);
-        c51.intoArray(c, r5 + 4);
+        c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 4);
+        c1_0.intoArray(c, r1); c1_1.intoArray(c, r1 + 4);
+        c2_0.intoArray(c, r2); c2_1.intoArray(c, r2 + 4);
+        c3_0.intoArray(c, r3); c3_1.intoArray(c, r3 + 4);
+        c4_0.intoArray(c, r4); c4_1.intoArray(c, r4 + 4);
+        c5_0.intoArray(c, r5); c5_1.intoArray(c, r5 + 4);
+    }
+
+    /** 8×24 tile of 512-bit vectors: 24 accumulators, 3 loads and 8 broadcasts per 24 fmas (AVX-512 has 32 registers). */
+    static void k8x24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        VectorSpecies<Double> s = DoubleVector.SPECIES_512;
+        int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        DoubleVector z = DoubleVector.zero(s);
+        DoubleVector c0_0 = z, c0_1 = z, c0_2 = z, c1_0 = z, c1_1 = z, c1_2 = z, c2_0 = z, c2_1 = z;
+        DoubleVector c2_2 = z, c3_0 = z, c3_1 = z, c3_2 = z, c4_0 = z, c4_1 = z, c4_2 = z, c5_0 = z;
+        DoubleVector c5_1 = z, c5_2 = z, c6_0 = z, c6_1 = z, c6_2 = z, c7_0 = z, c7_1 = z, c7_2 = z;
+        if (load) {
+            c0_0 = DoubleVector.fromArray(s, c, r0); c0_1 = DoubleVector.fromArray(s, c, r0 + 8); c0_2 = DoubleVector.fromArray(s, c, r0 + 16);
+            c1_0 = DoubleVector.fromArray(s, c, r1); c1_1 = DoubleVector.fromArray(s, c, r1 + 8); c1_2 = DoubleVector.fromArray(s, c, r1 + 16);
+            c2_0 = DoubleVector.fromArray(s, c, r2); c2_1 = DoubleVector.fromArray(s, c, r2 + 8); c2_2 = DoubleVector.fromArray(s, c, r2 + 16);
+            c3_0 = DoubleVector.fromArray(s, c, r3); c3_1 = DoubleVector.fromArray(s, c, r3 + 8); c3_2 = DoubleVector.fromArray(s, c, r3 + 16);
+            c4_0 = DoubleVector.fromArray(s, c, r4); c4_1 = DoubleVector.fromArray(s, c, r4 + 8); c4_2 = DoubleVector.fromArray(s, c, r4 + 16);
+            c5_0 = DoubleVector.fromArray(s, c, r5); c5_1 = DoubleVector.fromArray(s, c, r5 + 8); c5_2 = DoubleVector.fromArray(s, c, r5 + 16);
+            c6_0 = DoubleVector.fromArray(s, c, r6); c6_1 = DoubleVector.fromArray(s, c, r6 + 8); c6_2 = DoubleVector.fromArray(s, c, r6 + 16);
+            c7_0 = DoubleVector.fromArray(s, c, r7); c7_1 = DoubleVector.fromArray(s, c, r7 + 8); c7_2 = DoubleVector.fromArray(s, c, r7 + 16);
+        }
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 8, b = bo + p * 24;  // linear in p, so the JIT hoists the bounds checks
+            DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 8);
+            DoubleVector b2 = DoubleVector.fromArray(s, bp, b + 16);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1); c0_2 = x.fma(b2, c0_2);
+            x = DoubleVector.broadcast(s, ap[a + 1]);
+            c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1); c1_2 = x.fma(b2, c1_2);
+            x = DoubleVector.broadcast(s, ap[a + 2]);
+            c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1); c2_2 = x.fma(b2, c2_2);
+            x = DoubleVector.broadcast(s, ap[a + 3]);
+            c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1); c3_2 = x.fma(b2, c3_2);
+            x = DoubleVector.broadcast(s, ap[a + 4]);
+            c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1); c4_2 = x.fma(b2, c4_2);
+            x = DoubleVector.broadcast(s, ap[a + 5]);
+            c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1); c5_2 = x.fma(b2, c5_2);
+            x = DoubleVector.broadcast(s, ap[a + 6]);
+            c6_0 = x.fma(b0, c6_0); c6_1 = x.fma(b1, c6_1); c6_2 = x.fma(b2, c6_2);
+            x = DoubleVector.broadcast(s, ap[a + 7]);
+            c7_0 = x.fma(b0, c7_0); c7_1 = x.fma(b1, c7_1); c7_2 = x.fma(b2, c7_2);
+        }
+        c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 8); c0_2.intoArray(c, r0 + 16);
+        c1_0.intoArray(c, r1); c1_1.intoArray(c, r1 + 8); c1_2.intoArray(c, r1 + 16);
+        c2_0.intoArray(c, r2); c2_1.intoArray(c, r2 + 8); c2_2.intoArray(c, r2 + 16);
+        c3_0.intoArray(c, r3); c3_1.intoArray(c, r3 + 8); c3_2.intoArray(c, r3 + 16);
+        c4_0.intoArray(c, r4); c4_1.intoArray(c, r4 + 8); c4_2.intoArray(c, r4 + 16);
+        c5_0.intoArray(c, r5); c5_1.intoArray(c, r5 + 8); c5_2.intoArray(c, r5 + 16);
+        c6_0.intoArray(c, r6); c6_1.intoArray(c, r6 + 8); c6_2.intoArray(c, r6 + 16);
+        c7_0.intoArray(c, r7); c7_1.intoArray(c, r7 + 8); c7_2.intoArray(c, r7 + 16);
+    }
+
+    /** 12×16 tile of 512-bit vectors: 24 accumulators, 2 loads and 12 broadcasts per 24 fmas. */
+    static void k12x16(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        VectorSpecies<Double> s = DoubleVector.SPECIES_512;
+        int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc, r8 = r7 + ldc, r9 = r8 + ldc, r10 = r9 + ldc, r11 = r10 + ldc;
+        DoubleVector z = DoubleVector.zero(s);
+        DoubleVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z;
+        DoubleVector c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z, c6_0 = z, c6_1 = z, c7_0 = z, c7_1 = z;
+        DoubleVector c8_0 = z, c8_1 = z, c9_0 = z, c9_1 = z, c10_0 = z, c10_1 = z, c11_0 = z, c11_1 = z;
+        if (load) {
+            c0_0 = DoubleVector.fromArray(s, c, r0); c0_1 = DoubleVector.fromArray(s, c, r0 + 8);
+            c1_0 = DoubleVector.fromArray(s, c, r1); c1_1 = DoubleVector.fromArray(s, c, r1 + 8);
+            c2_0 = DoubleVector.fromArray(s, c, r2); c2_1 = DoubleVector.fromArray(s, c, r2 + 8);
+            c3_0 = DoubleVector.fromArray(s, c, r3); c3_1 = DoubleVector.fromArray(s, c, r3 + 8);
+            c4_0 = DoubleVector.fromArray(s, c, r4); c4_1 = DoubleVector.fromArray(s, c, r4 + 8);
+            c5_0 = DoubleVector.fromArray(s, c, r5); c5_1 = DoubleVector.fromArray(s, c, r5 + 8);
+            c6_0 = DoubleVector.fromArray(s, c, r6); c6_1 = DoubleVector.fromArray(s, c, r6 + 8);
+            c7_0 = DoubleVector.fromArray(s, c, r7); c7_1 = DoubleVector.fromArray(s, c, r7 + 8);
+            c8_0 = DoubleVector.fromArray(s, c, r8); c8_1 = DoubleVector.fromArray(s, c, r8 + 8);
+            c9_0 = DoubleVector.fromArray(s, c, r9); c9_1 = DoubleVector.fromArray(s, c, r9 + 8);
+            c10_0 = DoubleVector.fromArray(s, c, r10); c10_1 = DoubleVector.fromArray(s, c, r10 + 8);
+            c11_0 = DoubleVector.fromArray(s, c, r11); c11_1 = DoubleVector.fromArray(s, c, r11 + 8);
+        }
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 12, b = bo + p * 16;  // linear in p, so the JIT hoists the bounds checks
+            DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 8);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1);
+            x = DoubleVector.broadcast(s, ap[a + 1]);
+            c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1);
+            x = DoubleVector.broadcast(s, ap[a + 2]);
+            c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1);
+            x = DoubleVector.broadcast(s, ap[a + 3]);
+            c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1);
+            x = DoubleVector.broadcast(s, ap[a + 4]);
+            c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1);
+            x = DoubleVector.broadcast(s, ap[a + 5]);
+            c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1);
+            x = DoubleVector.broadcast(s, ap[a + 6]);
+            c6_0 = x.fma(b0, c6_0); c6_1 = x.fma(b1, c6_1);
+            x = DoubleVector.broadcast(s, ap[a + 7]);
+            c7_0 = x.fma(b0, c7_0); c7_1 = x.fma(b1, c7_1);
+            x = DoubleVector.broadcast(s, ap[a + 8]);
+            c8_0 = x.fma(b0, c8_0); c8_1 = x.fma(b1, c8_1);
+            x = DoubleVector.broadcast(s, ap[a + 9]);
+            c9_0 = x.fma(b0, c9_0); c9_1 = x.fma(b1, c9_1);
+            x = DoubleVector.broadcast(s, ap[a + 10]);
+            c10_0 = x.fma(b0, c10_0); c10_1 = x.fma(b1, c10_1);
+            x = DoubleVector.broadcast(s, ap[a + 11]);
+            c11_0 = x.fma(b0, c11_0); c11_1 = x.fma(b1, c11_1);
+        }
+        c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 8);
+        c1_0.intoArray(c, r1); c1_1.intoArray(c, r1 + 8);
+        c2_0.intoArray(c, r2); c2_1.intoArray(c, r2 + 8);
+        c3_0.intoArray(c, r3); c3_1.intoArray(c, r3 + 8);
+        c4_0.intoArray(c, r4); c4_1.intoArray(c, r4 + 8);
+        c5_0.intoArray(c, r5); c5_1.intoArray(c, r5 + 8);
+        c6_0.intoArray(c, r6); c6_1.intoArray(c, r6 + 8);
+        c7_0.intoArray(c, r7); c7_1.intoArray(c, r7 + 8);
+        c8_0.intoArray(c, r8); c8_1.intoArray(c, r8 + 8);
+        c9_0.intoArray(c, r9); c9_1.intoArray(c, r9 + 8);
+        c10_0.intoArray(c, r10); c10_1.intoArray(c, r10 + 8);
+        c11_0.intoArray(c, r11); c11_1.intoArray(c, r11 + 8);
     }
 }

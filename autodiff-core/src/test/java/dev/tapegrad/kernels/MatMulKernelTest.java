@@ -15,15 +15,26 @@ import org.junit.jupiter.api.Test;
  * The blocked, packed, parallel gemm against a naive triple loop (plain multiply and add, an
  * independent reference), in all four transpose forms, at odd sizes and around the block edges
  * (MR, NR, KC, the small-product threshold), at offsets inside larger arrays as the batched matmul
- * uses them; and bit-identical results for 1 thread and several, and for the scalar and the
- * vector micro-kernels.
+ * uses them; and bit-identical results for 1 thread and several, and for every micro-kernel
+ * (scalar and vector, at 256 and 512 bits, whatever this machine's width).
  */
 class MatMulKernelTest {
 
     @AfterEach
     void restore() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
-        MatMul.useVectorKernel(true);
+        MatMul.useKernel(MatMul.chosenKernel());
+    }
+
+    /** Every kernel the library has, vector ones only where the module is present (surefire adds it). */
+    static java.util.List<Kernel> kernels() {
+        java.util.List<Kernel> ks = new java.util.ArrayList<>(java.util.List.of(Kernel.SCALAR, Kernel.V256.scalar(), Kernel.V512.scalar()));
+        if (VectorSupport.AVAILABLE) {
+            ks.add(Kernel.V256);
+            ks.add(Kernel.V512);
+            ks.add(new Kernel(12, 16, 512));  // the other 512-bit tile (measured slower, kept for comparison)
+        }
+        return ks;
     }
 
     /** op(A)·op(B) by the definition; A is [m,k] or stored [k,m] if transA; B is [k,n] or stored [n,k]. */
@@ -105,37 +116,76 @@ class MatMulKernelTest {
     }
 
     @Test
-    void scalarAndVectorKernelsAgreeBitForBit() {
+    void everyKernelGivesTheSameBits() {
         SplittableRandom rng = new SplittableRandom(5);
-        int m = 77, k = 300, n = 53;
+        int m = 77, k = 140, n = 53;  // edge tiles in both directions for every tile shape, two depth blocks
         double[] a = random(rng, m * k), b = random(rng, k * n);
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
-                double[] c1 = new double[m * n], c2 = new double[m * n];
-                MatMul.useVectorKernel(false);
-                MatMul.gemm(a, 0, ta, b, 0, tb, c1, 0, m, k, n);
-                MatMul.useVectorKernel(true);
-                MatMul.gemm(a, 0, ta, b, 0, tb, c2, 0, m, k, n);
-                assertArrayEquals(c1, c2, 0.0, "transA=" + ta + " transB=" + tb);
+                MatMul.useKernel(Kernel.SCALAR);
+                double[] want = new double[m * n];
+                MatMul.gemm(a, 0, ta, b, 0, tb, want, 0, m, k, n);
+                for (Kernel kn : kernels()) {
+                    MatMul.useKernel(kn);
+                    double[] got = new double[m * n];
+                    MatMul.gemm(a, 0, ta, b, 0, tb, got, 0, m, k, n);
+                    assertArrayEquals(want, got, 0.0, kn + ", transA=" + ta + " transB=" + tb);
+                }
             }
+        }
+    }
+
+    @Test
+    void eachKernelMatchesTheNaiveLoop() {
+        long seed = 100;
+        for (Kernel kn : kernels()) {
+            MatMul.useKernel(kn);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    check(kn.mr * 3 + 1, MatMul.KC + 5, kn.nr * 2 + 3, ta, tb, seed++);
+                    check(kn.mr, 40, kn.nr, ta, tb, seed++);
+                }
+            }
+        }
+    }
+
+    @Test
+    void kernelChoiceFollowsTheMachineAndTheProperty() {
+        assertEquals(Kernel.V512, VectorSupport.choose(true, 512, null));
+        assertEquals(Kernel.V256, VectorSupport.choose(true, 256, null));
+        assertEquals(Kernel.SCALAR, VectorSupport.choose(true, 128, null));
+        assertEquals(Kernel.SCALAR, VectorSupport.choose(false, 0, "512"));
+        assertEquals(Kernel.V256, VectorSupport.choose(true, 512, "256"));
+        assertEquals(Kernel.V512, VectorSupport.choose(true, 256, "512"));
+        assertEquals(Kernel.V512, VectorSupport.choose(true, 512, "banana"));  // warns, keeps the machine's width
+        assertEquals(MatMul.vectorBits(), MatMul.chosenKernel().bits);
+        if (System.getProperty("tapegrad.vectorBits") == null && VectorSupport.AVAILABLE) {
+            assertEquals(VectorSupport.preferredBits() >= 512 ? 512 : VectorSupport.preferredBits() >= 256 ? 256 : 0,
+                    MatMul.vectorBits(), MatMul.kernelName());
         }
     }
 
     @Test
     void oneThreadAndSeveralGiveIdenticalBits() {
         SplittableRandom rng = new SplittableRandom(9);
-        int m = 203, k = 517, n = 141;  // several row blocks, two depth blocks, edge tiles
+        int m = 203, k = 300, n = 141;  // several row blocks, three depth blocks, edge tiles
         double[] a = random(rng, m * k), b = random(rng, k * n);
-        for (boolean ta : new boolean[] {false, true}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                Parallel.setThreads(1);
-                double[] one = new double[m * n];
-                MatMul.gemm(a, 0, ta, b, 0, tb, one, 0, m, k, n);
-                for (int threads : new int[] {2, 3, 8}) {
-                    Parallel.setThreads(threads);
-                    double[] many = new double[m * n];
-                    MatMul.gemm(a, 0, ta, b, 0, tb, many, 0, m, k, n);
-                    assertArrayEquals(one, many, 0.0, threads + " threads, transA=" + ta + " transB=" + tb);
+        for (Kernel kn : kernels()) {
+            if (kn.bits == 0 && VectorSupport.AVAILABLE) {
+                continue;  // the scalar code: the same blocking, covered by everyKernelGivesTheSameBits
+            }
+            MatMul.useKernel(kn);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    Parallel.setThreads(1);
+                    double[] one = new double[m * n];
+                    MatMul.gemm(a, 0, ta, b, 0, tb, one, 0, m, k, n);
+                    for (int threads : new int[] {2, 3}) {
+                        Parallel.setThreads(threads);
+                        double[] many = new double[m * n];
+                        MatMul.gemm(a, 0, ta, b, 0, tb, many, 0, m, k, n);
+                        assertArrayEquals(one, many, 0.0, kn + ", " + threads + " threads, transA=" + ta + " transB=" + tb);
+                    }
                 }
             }
         }

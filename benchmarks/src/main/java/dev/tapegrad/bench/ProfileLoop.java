@@ -44,9 +44,23 @@ public final class ProfileLoop {
         long cpu0 = mx.getCurrentThreadCpuTime();
         var sun = (com.sun.management.ThreadMXBean) mx;
         long alloc0 = sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+        // -Dprofile.interval=S prints each S-second interval on its own (JIT warm-up and drift show)
+        double interval = Double.parseDouble(System.getProperty("profile.interval", "0"));
+        long nextReport = interval > 0 ? System.nanoTime() + (long) (interval * 1e9) : Long.MAX_VALUE;
+        long lastT = System.nanoTime(), lastCpu = mx.getCurrentThreadCpuTime(), lastCalls = 0;
         while (System.nanoTime() < end) {
             r.run();
             calls++;
+            if (System.nanoTime() >= nextReport) {
+                long t = System.nanoTime(), cpu = mx.getCurrentThreadCpuTime();
+                long dc = calls - lastCalls;
+                System.out.printf("  interval: %d calls, %.1f us wall, %.1f us main-thread CPU per call%n",
+                        dc, (t - lastT) / 1e3 / dc, (cpu - lastCpu) / 1e3 / dc);
+                lastT = t;
+                lastCpu = cpu;
+                lastCalls = calls;
+                nextReport = t + (long) (interval * 1e9);
+            }
         }
         double ns = (System.nanoTime() - t0) / (double) calls;
         double cpuNs = (mx.getCurrentThreadCpuTime() - cpu0) / (double) calls;

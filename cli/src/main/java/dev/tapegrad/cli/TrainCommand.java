@@ -141,6 +141,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the final result lines.")
     boolean quiet;
 
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Train data-parallel on Apache Spark: a master URL (local[2], spark://host:7077, yarn, k8s://...) or 'submit' for the master spark-submit set. Same model as without it, to rounding.")
+    String spark;
+
+    @Option(names = "--spark-workers", paramLabel = "N", description = "With --spark: model replicas, one barrier task each (default: the cluster's default parallelism).")
+    Integer sparkWorkers;
+
+    @Option(names = "--spark-shards", paramLabel = "N", description = "With --spark: data shards, which fix the order of the gradient sums (default: the worker count).")
+    Integer sparkShards;
+
     @picocli.CommandLine.Mixin
     DataOptions dataOptions;
 
@@ -150,6 +160,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
+        if (spark != null && !SparkRun.available()) {
+            return SparkRun.relaunch(spec);   // a child JVM with Spark on the class path
+        }
         Threads.apply(threads);
         checkArguments();
         PrintWriter out = spec.commandLine().getOut();
@@ -225,7 +238,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         History h;
         try {
-            h = tb.build().fit(train);
+            h = spark == null ? tb.build().fit(train) : SparkRun.fit(this, modelSpec, model, rate, classes, train, validation,
+                    quiet ? null : stdout);
         } catch (ArithmeticException e) {
             throw new CliException(e.getMessage());
         } catch (java.io.UncheckedIOException e) {
@@ -360,23 +374,28 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Optimizer optimizer(Module model, double rate) {
+        return optimizer(optimizer, model.parameters(), rate, momentum, weightDecay);
+    }
+
+    /** The optimizer by name (static, so that a serializable factory can call it on Spark executors). */
+    static Optimizer optimizer(String optimizer, List<Tensor> ps, double rate, double momentum, double weightDecay) {
         switch (optimizer) {
             case "adam":
-                return new Adam(model.parameters(), rate).weightDecay(weightDecay);
+                return new Adam(ps, rate).weightDecay(weightDecay);
             case "adamw":
-                return new AdamW(model.parameters(), rate).weightDecay(weightDecay);
+                return new AdamW(ps, rate).weightDecay(weightDecay);
             case "sgd":
-                return new SGD(model.parameters(), rate).momentum(momentum).weightDecay(weightDecay);
+                return new SGD(ps, rate).momentum(momentum).weightDecay(weightDecay);
             case "rmsprop":
-                return new RMSprop(model.parameters(), rate).weightDecay(weightDecay);
+                return new RMSprop(ps, rate).weightDecay(weightDecay);
             case "adagrad":
-                return new Adagrad(model.parameters(), rate).weightDecay(weightDecay);
+                return new Adagrad(ps, rate).weightDecay(weightDecay);
             default:
                 throw new CliException("usage: --optimizer " + optimizer + " is not one of adam, adamw, sgd, rmsprop, adagrad");
         }
     }
 
-    private LearningRateSchedule schedule(double rate) {
+    LearningRateSchedule schedule(double rate) {
         switch (schedule) {
             case "cosine":
                 return LearningRateSchedule.cosine(rate, Math.max(1, epochs - 1), rate / 100);

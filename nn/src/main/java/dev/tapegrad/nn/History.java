@@ -18,8 +18,13 @@ import java.util.function.ToDoubleFunction;
  * double[] loss = h.loss();  double last = h.valAccuracy()[h.epochs() - 1];
  * h.writeCsv(Path.of("history.csv"));
  * }</pre>
+ *
+ * <p>A history is plain numbers and {@link java.io.Serializable}, so that a distributed trainer can
+ * send it from a worker back to the driver.
  */
-public final class History {
+public final class History implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /**
      * One epoch's figures.
@@ -34,7 +39,7 @@ public final class History {
      * @param samplesPerSecond training samples per second
      */
     public record Epoch(int epoch, double loss, double accuracy, double valLoss, double valAccuracy,
-                        double learningRate, double seconds, double samplesPerSecond) {
+                        double learningRate, double seconds, double samplesPerSecond) implements java.io.Serializable {
     }
 
     private final List<Epoch> epochs = new ArrayList<>();

@@ -116,19 +116,52 @@ public abstract class Optimizer {
 
     /** Applies one update to every parameter that has a gradient. */
     public final void step() {
+        double[][] given = new double[params.size()][];
+        for (int i = 0; i < given.length; i++) {
+            Tensor g = params.get(i).grad();
+            if (g != null) {
+                given[i] = g.isLeaf() ? g.leafValues() : g.toArray();
+            }
+        }
+        apply(given);
+    }
+
+    /**
+     * Applies one update with the given gradients instead of the accumulated {@code grad()}s, for
+     * example the sum of the gradients of several data-parallel workers. Clipping applies as in
+     * {@link #step()}; the arrays are only read.
+     *
+     * @param gradients one array per parameter, in the order of {@link #parameters()}, each of its
+     *                  parameter's size; a null entry skips that parameter
+     * @throws IllegalArgumentException if the count or a size differs
+     */
+    public final void step(double[][] gradients) {
+        if (gradients.length != params.size()) {
+            throw new IllegalArgumentException(name + ".step: " + gradients.length + " gradients for "
+                    + params.size() + " parameters");
+        }
+        for (int i = 0; i < gradients.length; i++) {
+            if (gradients[i] != null && gradients[i].length != params.get(i).size()) {
+                throw new IllegalArgumentException(name + ".step: gradient " + i + " has " + gradients[i].length
+                        + " values, parameter " + i + " of shape " + java.util.Arrays.toString(params.get(i).shape())
+                        + " has " + params.get(i).size());
+            }
+        }
+        apply(gradients.clone());
+    }
+
+    private void apply(double[][] grads) {
         int n = params.size();
-        double[][] grads = new double[n][];
         boolean clip = maxNorm != Double.POSITIVE_INFINITY || maxValue != Double.POSITIVE_INFINITY;
         if (clip && scratch == null) {
             scratch = new double[n][];
         }
         double sumSq = 0;
         for (int i = 0; i < n; i++) {
-            Tensor g = params.get(i).grad();
-            if (g == null) {
+            double[] gv = grads[i];
+            if (gv == null) {
                 continue;
             }
-            double[] gv = g.isLeaf() ? g.leafValues() : g.toArray();
             if (clip) {
                 // Copy: a gradient array may be shared with another tensor, so it is never written.
                 if (scratch[i] == null || scratch[i].length != gv.length) {

@@ -315,9 +315,31 @@ public final class Trainer {
                     ? validation : train) + " has none (monitor VAL_LOSS instead)");
         }
         DataLoader loader = DataLoader.of(train, batchSize, shuffle);
+        return fit(loader, loader.batchCount(), train.size(), b -> TrainingStep.run(model, optimizer, loss, b));
+    }
+
+    /**
+     * Trains with steps that someone else defines: each pass over {@code batches} is one epoch and
+     * {@code step} turns each item into one optimizer step. Everything else (schedule, validation,
+     * early stopping, best weights, history, callbacks) is as in {@link #fit(Dataset)}, which is
+     * {@code fit(loader, loader.batchCount(), n, b -> TrainingStep.run(model, optimizer, loss, b))}.
+     * A data-parallel trainer passes the shards of each global batch and a step that sums the
+     * workers' gradients before {@link Optimizer#step(double[][])}.
+     *
+     * @param batches     what one epoch iterates over (a fresh pass per epoch)
+     * @param batchCount  items per pass (for the callbacks)
+     * @param sampleCount samples per pass (for the callbacks)
+     * @param step        runs one optimizer step (none if the loss is not finite) and reports the whole
+     *                    batch's mean loss, correct count (negative for a batch without labels: the
+     *                    epoch's accuracy is NaN) and size
+     * @param <T>         the item type, for example {@link Batch}
+     * @return the history of the run
+     */
+    public <T> History fit(Iterable<T> batches, int batchCount, int sampleCount,
+                           java.util.function.Function<T, TrainingStep.Result> step) {
         History history = new History();
         for (TrainingCallback c : callbacks) {
-            c.onTrainBegin(epochs, loader.batchCount(), train.size());
+            c.onTrainBegin(epochs, batchCount, sampleCount);
         }
         double best = Double.NaN;
         int bestEpoch = -1;
@@ -332,7 +354,7 @@ public final class Trainer {
             bestWeights = s.bestWeights();
             sinceBest = s.sinceBest();
             for (int e = 0; e < s.epochsDone(); e++) {
-                loader.iterator();   // replays the shuffle of an epoch done, so that the batch order continues
+                batches.iterator();   // replays the shuffle of an epoch done, so that the batch order continues
             }
             firstEpoch = history.stoppedEarly() ? epochs + 1 : s.epochsDone() + 1;
         }
@@ -350,27 +372,21 @@ public final class Trainer {
             long correct = 0;
             int seen = 0;
             int batchNo = 0;
-            for (Batch b : loader) {
+            boolean labelled = true;
+            for (T b : batches) {
                 batchNo++;
-                double batchLoss;
-                Tensor output;
-                optimizer.zeroGrad();
-                try (Tape tape = Tape.record()) {
-                    output = model.forward(b.x());
-                    Tensor l = loss.apply(output, b);
-                    batchLoss = l.item();
-                    if (!Double.isFinite(batchLoss)) {   // before the step: the weights stay finite
-                        throw diverged(batchLoss, epoch, batchNo, rate, bestWeights, bestEpoch, history);
-                    }
-                    tape.backward(l);
+                TrainingStep.Result r = step.apply(b);
+                double batchLoss = r.loss();
+                if (!Double.isFinite(batchLoss)) {   // the step did not update: the weights stay finite
+                    throw diverged(batchLoss, epoch, batchNo, rate, bestWeights, bestEpoch, history);
                 }
-                optimizer.step();
-                int right = b.labels() == null ? 0 : countCorrect(output, b.labels());
-                lossSum += batchLoss * b.size();
+                int right = (int) Math.max(0, r.correct());
+                lossSum += batchLoss * r.size();
                 correct += right;
-                seen += b.size();
+                labelled &= r.correct() >= 0;
+                seen += r.size();
                 for (TrainingCallback c : callbacks) {
-                    c.onBatchEnd(epoch, batchNo, batchLoss, b.size(), right);
+                    c.onBatchEnd(epoch, batchNo, batchLoss, r.size(), right);
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -382,7 +398,7 @@ public final class Trainer {
                 valAcc = ev.accuracy();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double acc = train.hasLabels() ? (double) correct / seen : Double.NaN;
+            double acc = labelled ? (double) correct / seen : Double.NaN;
             History.Epoch record = new History.Epoch(epoch, lossSum / seen, acc, valLoss, valAcc,
                     rate, seconds, seen / Math.max(trainSeconds, 1e-9));
             history.add(record);
@@ -565,16 +581,5 @@ public final class Trainer {
             parts.add(model.predict(b.x()));
         }
         return Tensor.concat(0, parts.toArray(new Tensor[0]));
-    }
-
-    private static int countCorrect(Tensor output, int[] labels) {
-        int[] pred = Metrics.argmax(output);
-        int c = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
     }
 }
