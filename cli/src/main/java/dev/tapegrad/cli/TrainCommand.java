@@ -238,7 +238,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         History h;
         try {
-            h = spark == null ? tb.build().fit(train) : SparkRun.fit(this, modelSpec, model, rate, classes, train, validation,
+            h = spark == null ? tb.build().fit(train) : SparkRun.fit(this, modelSpec, net, rate, classes, train, validation,
                     quiet ? null : stdout);
         } catch (ArithmeticException e) {
             throw new CliException(e.getMessage());
