@@ -1,7 +1,6 @@
 package dev.tapegrad.testing;
 
 import dev.tapegrad.Autodiff;
-import dev.tapegrad.DifferentiableFunction;
 import dev.tapegrad.Tape;
 import dev.tapegrad.Tensor;
 import dev.tapegrad.internal.Access;
@@ -26,12 +25,12 @@ final class ForwardCheck {
     private static final double TRANSPOSE_ULPS = 1024;
 
     static GradCheck.Result checkJvp(GradCheck.Options o, Function<Tensor[], Tensor> fn, Tensor[] inputs) {
-        Tensor[] base = copies(inputs);
+        Tensor[] base = GradCheck.copies(inputs);
         int[][] shapes = new int[base.length][];
         for (int i = 0; i < base.length; i++) {
             shapes[i] = A.shape(base[i]).clone();
         }
-        Tensor y0 = evaluate(fn, base);
+        Tensor y0 = GradCheck.evaluate(fn, base);
         int outSize = y0.size();
         RandomGenerator rng = RandomGeneratorFactory.of("L64X128MixRandom").create(o.seed() ^ 0xF0D0L);
         boolean project = outSize > o.maxJacobianRows();
@@ -131,27 +130,5 @@ final class ForwardCheck {
      */
     static Function<Tensor[], Tensor> projectedJvp(Function<Tensor[], Tensor> fn, Tensor s, Tensor[] w) {
         return in -> Autodiff.jvp(fn, in, w).tangent().mul(s).sum();
-    }
-
-    private static Tensor[] copies(Tensor[] inputs) {
-        Tensor[] c = new Tensor[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            if (inputs[i] == null) {
-                throw new NullPointerException("GradCheck: input " + i + " is null");
-            }
-            c[i] = A.wrap(A.data(inputs[i]).clone(), A.shape(inputs[i]).clone());
-        }
-        return c;
-    }
-
-    private static Tensor evaluate(Function<Tensor[], Tensor> fn, Tensor[] args) {
-        Tensor y;
-        try (Tape.Pause p = Tape.pause()) {
-            y = fn.apply(args.clone());
-        }
-        if (y == null) {
-            throw new IllegalArgumentException("GradCheck: the function returned null");
-        }
-        return y;
     }
 }

@@ -839,7 +839,7 @@ public final class GradCheck {
     }
 
     /** Evaluates without recording, on a copy of the argument array (the function may not keep it). */
-    private static Tensor evaluate(Function<Tensor[], Tensor> fn, Tensor[] args) {
+    static Tensor evaluate(Function<Tensor[], Tensor> fn, Tensor[] args) {
         Tensor y;
         try (Tape.Pause p = Tape.pause()) {
             y = fn.apply(args.clone());
@@ -873,7 +873,7 @@ public final class GradCheck {
         return out;
     }
 
-    private static Tensor[] copies(Tensor[] inputs) {
+    static Tensor[] copies(Tensor[] inputs) {
         Objects.requireNonNull(inputs, "GradCheck: inputs");
         Tensor[] c = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
