@@ -194,24 +194,7 @@ class MathOpsTest {
     /** The op table's entries of MathOps, each checked in reverse mode (first and second order) and in forward mode. */
     @Test
     void everyMathOpsEntryPassesInBothModes() {
-        RandomGenerator rng = OpGradientPropertiesTest.rng(1234);
-        List<String> failures = new ArrayList<>();
-        for (String name : MATH_ENTRIES) {
-            OpTest op = OpCatalog.get(name);
-            for (int i = 0; i < 12; i++) {
-                OpCatalog.Case c = op.newCase(rng);
-                Tensor[] in = c.sampleInputs(rng);
-                GradCheck.Result first = GradCheck.check(c.fn(), in);
-                GradCheck.Result second = GradCheck.checkSecondOrder(c.fn(), in);
-                if (!first.passed() || !second.passed()) {
-                    failures.add(c.label() + "\n" + first + "\n" + second);
-                }
-                GradCheck.Result forward = GradCheck.checkJvp(c.fn(), in);
-                if (!forward.passed()) {
-                    failures.add(c.label() + ": forward mode\n" + forward);
-                }
-            }
-        }
+        List<String> failures = OpEntryChecks.failuresInBothModes(MATH_ENTRIES, 12, 1234);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 

@@ -468,25 +468,35 @@ public final class GradCheck {
             out.add(checkJvp(options, fn, inputs));
         }
         if (order == 2) {
-            Tensor[] base = copies(inputs);
-            Tensor y0 = evaluate(fn, base);
-            RandomGenerator rng = rng(options.seed() ^ 0x2D0DL);
-            Tensor s = randomLike(rng, A.shape(y0), y0.rank() == 0);
-            Tensor[] w = new Tensor[base.length];
-            for (int i = 0; i < base.length; i++) {
-                w[i] = randomLike(rng, A.shape(base[i]), false);
-            }
-            Function<Tensor[], Tensor> projectedJvp = ForwardCheck.projectedJvp(fn, s, w);
             if (rev) {
                 out.add(checkSecondOrder(options, fn, inputs));
             }
-            if (fwd) {
-                out.add(relabel(checkJvp(options, projectedJvp, base), "second order, forward over forward: "));
-            }
-            if (fwd && rev) {
-                out.add(relabel(checkJvp(options, gradDotV(fn, s, w), base), "second order, forward over reverse: "));
-                out.add(relabel(check(options, projectedJvp, base), "second order, reverse over forward: "));
-            }
+            out.addAll(checkSecondOrderForward(options, fwd && rev, fn, inputs));
+        }
+        return out;
+    }
+
+    /**
+     * The second-order checks that involve forward mode: forward over forward (the JVP of a projected
+     * JVP) and, if {@code mixed}, forward over reverse (the JVP of a projected gradient) and reverse
+     * over forward (the gradient of a projected JVP). {@link #checkSecondOrder} is reverse over reverse.
+     */
+    public static List<Result> checkSecondOrderForward(Options options, boolean mixed,
+                                                       Function<Tensor[], Tensor> fn, Tensor... inputs) {
+        Tensor[] base = copies(inputs);
+        Tensor y0 = evaluate(fn, base);
+        RandomGenerator rng = rng(options.seed() ^ 0x2D0DL);
+        Tensor s = randomLike(rng, A.shape(y0), y0.rank() == 0);
+        Tensor[] w = new Tensor[base.length];
+        for (int i = 0; i < base.length; i++) {
+            w[i] = randomLike(rng, A.shape(base[i]), false);
+        }
+        Function<Tensor[], Tensor> projectedJvp = ForwardCheck.projectedJvp(fn, s, w);
+        List<Result> out = new ArrayList<>();
+        out.add(relabel(checkJvp(options, projectedJvp, base), "second order, forward over forward: "));
+        if (mixed) {
+            out.add(relabel(checkJvp(options, gradDotV(fn, s, w), base), "second order, forward over reverse: "));
+            out.add(relabel(check(options, projectedJvp, base), "second order, reverse over forward: "));
         }
         return out;
     }
