@@ -258,8 +258,8 @@ public final class Conv {
      * {@code [N, C, oh, ow]}. Padding is at most half the kernel and counts as −{@code Double.MAX_VALUE}
      * (never chosen over a finite value; so a window wholly in the padding, possible only with
      * dilation, gives −Double.MAX_VALUE where PyTorch gives −∞, and no infinity ever appears for
-     * anomaly mode to flag). A window with k tied maxima gives each 1/k of the
-     * gradient (the max reduction's rule).
+     * anomaly mode to flag). The gradient of a window goes to its first maximum in window order
+     * (row by row), and a NaN counts as the maximum, as in PyTorch.
      */
     public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         return pool("maxPool2d", x, kernel, stride, padding, dilation, 2, true);
@@ -301,31 +301,26 @@ public final class Conv {
                         + Arrays.toString(kernel) + " (input " + Shapes.str(x.shape) + ")");
             }
         }
-        int[] plane = d == 2 ? new int[] {n * c, 1, g.h(), g.w()} : new int[] {n * c, 1, g.w()};
-        Tensor t = x.reshape(plane);
-        if (max && (g.ph() > 0 || g.pw() > 0)) {
-            // pad with a value below every finite input, so the padding never wins a window
-            t = padWith(t, 3 - (2 - d), g.pw(), -Double.MAX_VALUE);
-            if (d == 2) {
-                t = padWith(t, 2, g.ph(), -Double.MAX_VALUE);
+        int[] outShape = d == 2 ? new int[] {n, c, g.oh(), g.ow()} : new int[] {n, c, g.ow()};
+        if (max) {
+            // the maximum of each window is a gather of x at the index it came from: its gradient
+            // goes to that one pixel (PyTorch's rule) and gather's rules give every order
+            int[] map = new int[Shapes.size(outShape)];
+            dev.tapegrad.kernels.Conv.maxPoolIndices(x.data, n * c, g, map);
+            Tensor y = IndexMaps.gather(x, map, outShape);
+            if (Arrays.stream(map).anyMatch(i -> i < 0)) {
+                // a window wholly in the padding (possible only with dilation): the padding's value
+                double[] pad = new double[map.length];
+                for (int i = 0; i < map.length; i++) {
+                    pad[i] = map[i] < 0 ? -Double.MAX_VALUE : 0.0;
+                }
+                y = y.add(new Tensor(pad, outShape.clone()));
             }
-            s = spec(op, t.shape, kernel, stride, new int[] {0}, dilation, d);
-        } else {
-            s = spec(op, t.shape, kernel, stride, padding, dilation, d);
+            return y;
         }
-        Tensor rows = ConvOps.im2rowOp(t, s);   // [N·C·L, k]: each window contiguous
-        Tensor r = max ? rows.max(1) : rows.mean(1);
-        return r.reshape(d == 2 ? new int[] {n, c, s.g.oh(), s.g.ow()} : new int[] {n, c, s.g.ow()});
-    }
-
-    private static Tensor padWith(Tensor t, int axis, int width, double value) {
-        if (width == 0) {
-            return t;
-        }
-        int[] shape = t.shape.clone();
-        shape[axis] = width;
-        Tensor pad = Tensor.full(value, shape);
-        return Tensor.concat(axis, pad, t, pad);
+        int[] plane = d == 2 ? new int[] {n * c, 1, g.h(), g.w()} : new int[] {n * c, 1, g.w()};
+        Tensor rows = ConvOps.im2rowOp(x.reshape(plane), spec(op, plane, kernel, stride, padding, dilation, d));
+        return rows.mean(1).reshape(outShape);   // [N·C·L, k]: each window contiguous
     }
 
     /**

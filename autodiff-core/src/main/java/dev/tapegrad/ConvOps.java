@@ -319,9 +319,9 @@ final class ConvOps {
             addConv(out, "convTranspose2d", "Conv.convTranspose2d(x, w, bias, stride, padding, 0, dilation, groups), weight [Cin, Cout/groups, kh, kw]",
                     2, true, false, (in, a, g) -> Conv.convTranspose2d(in[0], in[1].reshape(in[0].shape(1), in[1].size() / in[0].shape(1)
                             / in[1].shape(2) / in[1].shape(3), in[1].shape(2), in[1].shape(3)), null, ss(a), new int[] {0}, new int[] {0}, ds(a), g));
-            addPool(out, "maxPool1d", "Conv.maxPool1d(x, k, stride, 0, dilation), ties split 1/k", 1, true,
+            addPool(out, "maxPool1d", "Conv.maxPool1d(x, k, stride, 0, dilation), the gradient to the first maximum", 1, true,
                     (x, a) -> Conv.maxPool1d(x, a[0].k(), a[0].s(), 0, a[0].d()));
-            addPool(out, "maxPool2d", "Conv.maxPool2d(x, kernel, stride, 0, dilation), ties split 1/k", 2, true,
+            addPool(out, "maxPool2d", "Conv.maxPool2d(x, kernel, stride, 0, dilation), the gradient to the first maximum", 2, true,
                     (x, a) -> Conv.maxPool2d(x, ks(a), ss(a), ps(a), ds(a)));
             addPool(out, "avgPool1d", "Conv.avgPool1d(x, k, stride, padding)", 1, false,
                     (x, a) -> Conv.avgPool1d(x, a[0].k(), a[0].s(), a[0].p()));

@@ -43,7 +43,8 @@ public final class UnaryOps {
             .fusedBackward(Elementwise.UnaryGrad.SIGMOID_GRAD);
     /** d relu = 1 for x &gt; 0, else 0 (0 at the kink, as PyTorch). */
     static final ElementwiseUnary RELU = new ElementwiseUnary("relu", Elementwise.Unary.RELU,
-            (x, y, u) -> u.mul(ElementwiseUnary.constant(Elementwise.Unary.STEP, x))).domain(Domain.free(-5, 5).withKinks(0.0));
+            (x, y, u) -> u.mul(ElementwiseUnary.constant(Elementwise.Unary.STEP, x))).domain(Domain.free(-5, 5).withKinks(0.0))
+            .fusedBackward(Elementwise.UnaryGrad.RELU_GRAD);
     /** d softplus = σ(x). */
     static final ElementwiseUnary SOFTPLUS = new ElementwiseUnary("softplus", Elementwise.Unary.SOFTPLUS,
             (x, y, u) -> u.mul(x.sigmoid())).domain(Domain.free(-6, 6));

@@ -244,6 +244,19 @@ class ConvPropertiesTest {
         GradCheck.assertSecondOrder(in -> avgPool.apply(in).tanh().sum(), xa);
     }
 
+    @org.junit.jupiter.api.Test
+    void maxPoolSendsTheGradientToTheFirstMaximumAndLetsNanWin() {
+        // PyTorch's rule: ties go to the first maximum in window order (row by row), NaN beats numbers
+        Tensor x = Tensor.of(new double[] {1, 3, 3, 0, 3, 2, 0, 1, Double.NaN}, 1, 1, 3, 3).requiresGrad(true);
+        Tensor y;
+        try (Tape tape = Tape.record()) {
+            y = Conv.maxPool2d(x, new int[] {2}, new int[] {1}, new int[] {0}, new int[] {1});
+            tape.backward(y.sum());
+        }
+        assertArrayEquals(new double[] {3, 3, 3, Double.NaN}, y.toArray(), 0.0);
+        assertArrayEquals(new double[] {0, 2, 0, 0, 1, 0, 0, 0, 1}, x.grad().toArray(), 0.0);
+    }
+
     @Property(tries = 30)
     void oneDimensionalPoolingAndAdaptivePooling(@ForAll long seed) {
         RandomGenerator r = OpGradientPropertiesTest.rng(seed);

@@ -186,38 +186,118 @@ public final class Conv {
         });
     }
 
-    /** One image: gathers into rows (back = false) or scatter-adds rows into the image (back = true). */
+    /**
+     * One image: gathers into rows (back = false) or scatter-adds rows into the image (back = true).
+     * The kernel columns that fall inside the image are found once per output column, so the
+     * innermost loop is a plain copy (or sum) without bounds tests.
+     */
     private static void rowImage(double[] a, int aOff, Geometry g, int oh, int ow, double[] b, int bOff, boolean back) {
-        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), plane = h * w;
+        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), dh = g.dh(), dw = g.dw(), plane = h * w, channels = g.c();
         int r = back ? aOff : bOff;
+        double[] rows = back ? a : b, img = back ? b : a;
+        int imgOff = back ? bOff : aOff;
         for (int y = 0; y < oh; y++) {
+            int y0 = y * g.sh() - g.ph();
             for (int x = 0; x < ow; x++) {
                 int x0 = x * g.sw() - g.pw();
-                for (int c = 0; c < g.c(); c++) {
-                    int img = (back ? bOff : aOff) + c * plane;
+                int j0 = Math.min(kw, Math.max(0, ceilDiv(-x0, dw))), j1 = Math.max(j0, Math.min(kw, ceilDiv(w - x0, dw)));
+                for (int c = 0; c < channels; c++) {
+                    int cOff = imgOff + c * plane;
                     for (int i = 0; i < kh; i++, r += kw) {
-                        int iy = y * g.sh() - g.ph() + i * g.dh();
+                        int iy = y0 + i * dh;
                         if (iy < 0 || iy >= h) {
                             if (!back) {
-                                java.util.Arrays.fill(b, r, r + kw, 0.0);
+                                java.util.Arrays.fill(rows, r, r + kw, 0.0);
                             }
                             continue;
                         }
-                        int rowStart = img + iy * w;
-                        for (int j = 0; j < kw; j++) {
-                            int ix = x0 + j * g.dw();
-                            boolean inside = ix >= 0 && ix < w;
-                            if (back) {
-                                if (inside) {
-                                    b[rowStart + ix] += a[r + j];
-                                }
-                            } else {
-                                b[r + j] = inside ? a[rowStart + ix] : 0.0;
+                        int src = cOff + iy * w + x0;
+                        if (back) {
+                            for (int j = j0; j < j1; j++) {
+                                img[src + j * dw] += rows[r + j];
+                            }
+                        } else {
+                            for (int j = 0; j < j0; j++) {
+                                rows[r + j] = 0.0;
+                            }
+                            for (int j = j0; j < j1; j++) {
+                                rows[r + j] = img[src + j * dw];
+                            }
+                            for (int j = j1; j < kw; j++) {
+                                rows[r + j] = 0.0;
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Max pooling's choice: for every window of every plane of {@code in} (planes of {@code h × w},
+     * the geometry's channel count ignored), the flat index in {@code in} of the window's maximum,
+     * written to {@code out[plane·oh·ow + y·ow + x]}. The first maximum in window order wins and a
+     * NaN beats every number (PyTorch's rule); positions in the padding are never chosen, and every
+     * window holds at least one real pixel when the padding is at most half the kernel.
+     */
+    public static void maxPoolIndices(double[] in, int planes, Geometry g, int[] out) {
+        int oh = g.oh(), ow = g.ow(), h = g.h(), w = g.w(), plane = h * w;
+        int per = Math.max(1, TASK_WORK / Math.max(1, plane));
+        Parallel.forEach((planes + per - 1) / per, t -> {
+            for (int p = t * per, end = Math.min(planes, (t + 1) * per); p < end; p++) {
+                int base = p * plane, o = p * oh * ow;
+                if (g.ph() == 0 && g.pw() == 0 && g.dh() == 1 && g.dw() == 1) {
+                    maxPoolPlaneInside(in, base, g, oh, ow, out, o);
+                    continue;
+                }
+                for (int y = 0; y < oh; y++) {
+                    int yOff = y * g.sh() - g.ph();
+                    int i0 = Math.max(0, ceilDiv(-yOff, g.dh())), i1 = Math.min(g.kh(), ceilDiv(h - yOff, g.dh()));
+                    for (int x = 0; x < ow; x++, o++) {
+                        int xOff = x * g.sw() - g.pw();
+                        int j0 = Math.max(0, ceilDiv(-xOff, g.dw())), j1 = Math.min(g.kw(), ceilDiv(w - xOff, g.dw()));
+                        int best = -1;
+                        double bestV = Double.NEGATIVE_INFINITY;
+                        for (int i = i0; i < i1; i++) {
+                            int row = base + (yOff + i * g.dh()) * w + xOff;
+                            for (int j = j0; j < j1; j++) {
+                                int at = row + j * g.dw();
+                                double v = in[at];
+                                if (best < 0 || v > bestV || (v != v && bestV == bestV)) {
+                                    best = at;
+                                    bestV = v;
+                                }
+                            }
+                        }
+                        out[o] = best;
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@link #maxPoolIndices} for one plane whose windows all lie inside it (no padding, no dilation). */
+    private static void maxPoolPlaneInside(double[] in, int base, Geometry g, int oh, int ow, int[] out, int o) {
+        int w = g.w(), kh = g.kh(), kw = g.kw();
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++, o++) {
+                int first = base + y * g.sh() * w + x * g.sw(), best = first;
+                double bestV = in[first];
+                for (int i = 0; i < kh; i++) {
+                    for (int j = i == 0 ? 1 : 0, at = first + i * w + j; j < kw; j++, at++) {
+                        double v = in[at];
+                        if (v > bestV || (v != v && bestV == bestV)) {
+                            best = at;
+                            bestV = v;
+                        }
+                    }
+                }
+                out[o] = best;
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
     }
 }

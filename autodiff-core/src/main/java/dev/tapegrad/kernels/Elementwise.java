@@ -14,7 +14,7 @@ public final class Elementwise {
     public enum Unary { NEG, SQUARE, SQRT, ABS, EXP, LOG, TANH, SIGMOID, RELU, SOFTPLUS, SIGN, STEP, RECIPROCAL }
 
     /** The fused backward rules of {@link #unaryGrad}. */
-    public enum UnaryGrad { TANH_GRAD, SIGMOID_GRAD }
+    public enum UnaryGrad { TANH_GRAD, SIGMOID_GRAD, RELU_GRAD }
 
     /** {@code out[i] = f(x[i])} for the unary function with the given code. */
     public static void unary(Unary code, double[] x, double[] out) {
@@ -38,13 +38,14 @@ public final class Elementwise {
 
     /**
      * Fused backward rules: {@code TANH_GRAD} gives {@code g·(−y² + 1)}, {@code SIGMOID_GRAD} gives
-     * {@code g·(y·(−y + 1))}, written in the order of the composed Tensor ops so that the results
+     * {@code g·(y·(−y + 1))}, {@code RELU_GRAD} gives {@code g·step(y)} (y &gt; 0 exactly where x &gt; 0), written in the order of the composed Tensor ops so that the results
      * are bit-identical to them.
      */
     public static void unaryGrad(UnaryGrad code, double[] y, double[] g, double[] out) {
         int n = out.length;
         switch (code) {
             case TANH_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (-(y[i] * y[i]) + 1.0); }
+            case RELU_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (y[i] > 0 ? 1.0 : 0.0); }
             case SIGMOID_GRAD -> { for (int i = 0; i < n; i++) out[i] = g[i] * (y[i] * (-y[i] + 1.0)); }
         }
     }

@@ -136,6 +136,33 @@ class MatMulKernelTest {
     }
 
     @Test
+    void narrowProductsComputedTransposedGiveTheFmaChainsBits() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int m = 300, k = 37, n = 5;  // few columns: computed as Cᵀ = op(B)ᵀ·op(A)ᵀ on every vector kernel
+        double[] a = random(rng, m * k), b = random(rng, k * n);
+        for (Kernel kn : kernels()) {
+            MatMul.useKernel(kn);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    double[] got = new double[m * n];
+                    MatMul.gemm(a, 0, ta, b, 0, tb, got, 0, m, k, n);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double s = 0.0;
+                            for (int p = 0; p < k; p++) {
+                                s = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j], s);
+                            }
+                            assertEquals(s, got[i * n + j], 0.0, kn + " transA=" + ta + " transB=" + tb + " at " + i + "," + j);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(MatMul.narrowOutput(m, n, Kernel.V512.scalar()) && !MatMul.narrowOutput(n, m, Kernel.V512.scalar()),
+                "the 8x24 tiles take the transposed path for this shape, and only for it");
+    }
+
+    @Test
     void eachKernelMatchesTheNaiveLoop() {
         long seed = 100;
         for (Kernel kn : kernels()) {

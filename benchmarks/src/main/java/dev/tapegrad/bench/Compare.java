@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>
  * java -cp CLASSPATH dev.tapegrad.bench.Compare [--threads N] [--runs R] [--peer PATH] [--python EXE]
  *      [--jvm2 PATH | --no-jvm2] [--vector-bits 256|512] [--no-pretouch]
- *      [--quick] [--no-peer] [--no-memory] [--no-vector] [--cases op-overhead,mlp-step,matmul]
+ *      [--quick] [--no-peer] [--no-memory] [--no-vector] [--cases op-overhead,mlp-step,conv-step,matmul]
  * </pre>
  * Tapegrad's figures are medians over JMH measurement iterations (one forked JVM per case and
  * parameter, 10 × 1 s of warm-up: on a loaded machine the JIT takes seconds to compile the vector
@@ -67,7 +67,7 @@ public final class Compare {
         String python = "/usr/bin/python3";
         String jvm2 = null, vectorBits = null;
         boolean quick = false, runPeer = true, memory = true, vector = true, pretouch = true, noJvm2 = false;
-        List<String> cases = List.of("op-overhead", "mlp-step", "matmul");
+        List<String> cases = List.of("op-overhead", "mlp-step", "conv-step", "matmul");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
@@ -155,6 +155,7 @@ public final class Compare {
         for (String b : List.of("128", "16")) {
             rows.add(new Row("mlp-step/" + b, "mlp-step batch " + b + " (samples/s)", true, "torch"));
         }
+        rows.add(new Row("conv-step/64", "conv-step LeNet-5 batch 64 (samples/s)", true, "torch"));
         for (String n : List.of("64", "256", "1024")) {
             for (String p : List.of("numpy", "torch")) {
                 rows.add(new Row("matmul/" + n, "matmul n=" + n + " (GFLOP/s)", true, p));
@@ -342,13 +343,14 @@ public final class Compare {
         return out;
     }
 
-    /** Runs the JMH cases on one JVM; returns ns/op for op-overhead, samples/s for mlp-step, GFLOP/s for matmul. */
+    /** Runs the JMH cases on one JVM; returns ns/op for op-overhead, samples/s for mlp-step and conv-step, GFLOP/s for matmul. */
     static Map<String, Double> runJmh(List<String> cases, Jvm jvm, List<String> jvmArgs, boolean quick) throws RunnerException {
         List<String> includes = new ArrayList<>();
         for (String c : cases) {
             switch (c) {
                 case "op-overhead" -> includes.add(OpOverheadBenchmark.class.getName());
                 case "mlp-step" -> includes.add(MlpStepBenchmark.class.getName());
+                case "conv-step" -> includes.add(ConvStepBenchmark.class.getName());
                 case "matmul" -> includes.add(MatMulBenchmark.class.getName());
                 default -> throw new IllegalArgumentException("compare: unknown case " + c);
             }
@@ -379,6 +381,9 @@ public final class Compare {
                 } else if (label.endsWith("MlpStepBenchmark.step")) {
                     int batch = Integer.parseInt(rr.getParams().getParam("batch"));
                     out.put("mlp-step/" + batch, batch / (nsPerCall * 1e-9));
+                } else if (label.endsWith("ConvStepBenchmark.step")) {
+                    int batch = Integer.parseInt(rr.getParams().getParam("batch"));
+                    out.put("conv-step/" + batch, batch / (nsPerCall * 1e-9));
                 } else if (label.endsWith("MatMulBenchmark.matmul")) {
                     long n = Long.parseLong(rr.getParams().getParam("n"));
                     out.put("matmul/" + n, 2.0 * n * n * n / nsPerCall);

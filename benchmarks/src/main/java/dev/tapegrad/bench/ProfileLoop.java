@@ -11,7 +11,7 @@ public final class ProfileLoop {
     /**
      * Entry point.
      *
-     * @param args case (op-overhead, mlp-step, matmul), seconds, and for mlp-step the batch or for matmul n
+     * @param args case (op-overhead, mlp-step, conv-step, matmul), seconds, and for mlp-step and conv-step the batch or for matmul n
      */
     public static void main(String[] args) {
         String c = args.length > 0 ? args[0] : "op-overhead";
@@ -26,6 +26,12 @@ public final class ProfileLoop {
             case "mlp-step" -> {
                 MlpStepBenchmark b = new MlpStepBenchmark();
                 b.batch = args.length > 2 ? Integer.parseInt(args[2]) : 128;
+                b.setUp();
+                r = b::step;
+            }
+            case "conv-step" -> {
+                ConvStepBenchmark b = new ConvStepBenchmark();
+                b.batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
                 b.setUp();
                 r = b::step;
             }
