@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 /**
  * The convolution family's op definitions: two linear pairs, {@code im2col}/{@code col2im}
  * (PyTorch's unfold/fold layout {@code [N, C·k, L]}) and {@code im2row}/{@code row2im} (the same
- * entries as {@code [N·L, C·k]}, with which a convolution is one product over the batch). The VJP
+ * entries as {@code [N·L, C·k]}, each window contiguous: average pooling is a row mean of it). The VJP
  * of each op is its partner and its JVP is itself (they are linear), so every order works in both
  * modes. The public functions composed from them are in {@link Conv}; their test metadata is here.
  */
