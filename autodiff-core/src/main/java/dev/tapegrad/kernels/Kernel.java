@@ -39,28 +39,55 @@ final class Kernel {
         } else if (bits == 256 && mr == 6 && nr == 8) {
             VectorKernel.k6x8(kc, ap, ao, bp, bo, c, co, ldc, load);
         } else {
-            scalarKernel(mr, nr, kc, ap, ao, bp, bo, c, co, ldc, load);
+            scalarKernel(mr, nr, nr, kc, ap, ao, bp, bo, c, co, ldc, load);
+        }
+    }
+
+    /**
+     * True if {@link #runColumns} can write an edge tile of this many columns (the last strip of a
+     * product whose width is not a multiple of nr) straight into C: widths of whole vectors on the
+     * 512-bit 8×24 tile, multiples of four in the scalar code.
+     */
+    boolean runsColumns(int cols) {
+        return bits == 512 ? mr == 8 && nr == 24 && (cols == 8 || cols == 16) : bits == 0 && cols % 4 == 0;
+    }
+
+    /**
+     * The first {@code cols} columns of the tile ({@link #runsColumns} said yes), reading the
+     * strip as packed (nr wide): the same fma chains, without computing the padding columns or
+     * copying through a scratch tile (an n = 64 product has a 16-column edge strip on 8×24).
+     */
+    void runColumns(int cols, int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        if (bits == 512) {
+            if (cols == 16) {
+                VectorKernel.k8x16in24(kc, ap, ao, bp, bo, c, co, ldc, load);
+            } else {
+                VectorKernel.k8x8in24(kc, ap, ao, bp, bo, c, co, ldc, load);
+            }
+        } else {
+            scalarKernel(mr, nr, cols, kc, ap, ao, bp, bo, c, co, ldc, load);
         }
     }
 
     /**
      * The scalar micro-kernel: the same fma chains as the vector kernels, walked in 2×4 sub-tiles
      * whose eight accumulators stay in registers (C2 does not vectorise {@code Math.fma}, so this
-     * is what keeps the FMA units busy without the Vector API). Rows in threes when mr allows:
+     * is what keeps the FMA units busy without the Vector API), over the first {@code cols} columns
+     * of the nr-wide strip. Rows in threes when mr allows:
      * twelve accumulators per sub-tile, fewer loads per fma.
      */
-    static void scalarKernel(int mr, int nr, int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co,
+    static void scalarKernel(int mr, int nr, int cols, int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co,
                              int ldc, boolean load) {
         int r0 = 0;
         if (mr % 3 == 0) {
             for (; r0 < mr; r0 += 3) {
-                for (int j0 = 0; j0 < nr; j0 += 4) {
+                for (int j0 = 0; j0 < cols; j0 += 4) {
                     sub3x4(mr, nr, kc, ap, ao + r0, bp, bo + j0, c, co + r0 * ldc + j0, ldc, load);
                 }
             }
         }
         for (; r0 < mr; r0 += 2) {
-            for (int j0 = 0; j0 < nr; j0 += 4) {
+            for (int j0 = 0; j0 < cols; j0 += 4) {
                 sub2x4(mr, nr, kc, ap, ao + r0, bp, bo + j0, c, co + r0 * ldc + j0, ldc, load);
             }
         }

@@ -264,8 +264,8 @@ public final class MatMul {
     static final int PANEL_MAX = 1 << 22;
     /** Panels of at least this many doubles are packed in parallel (below, a barrier costs more than it saves). */
     static final long PACK_PARALLEL_MIN = 1 << 18;
-    /** Packed panels up to this many doubles (8 MiB) are kept per thread for the next call. */
-    static final int PANEL_KEEP = 1 << 20;
+    /** Packed panels up to this many doubles (16 MiB: a 1,024-wide panel of depth 1,024 with its padding) are kept per thread for the next call. */
+    static final int PANEL_KEEP = 1 << 21;
 
     /**
      * The blocked product. Each panel of B (all of its depth) is packed first, then every task
@@ -342,6 +342,8 @@ public final class MatMul {
                 int co = cOff + (ic + ir) * n + jc + jr;
                 if (mrv == mr && nrv == nr) {
                     kn.run(kc, ap, ao, bp, bo, c, co, n, load);
+                } else if (mrv == mr && kn.runsColumns(nrv)) {
+                    kn.runColumns(nrv, kc, ap, ao, bp, bo, c, co, n, load);
                 } else {
                     // edge tile: run the full kernel on a scratch tile, keep the valid part
                     double[] tile = buffer(2, mr * nr);
@@ -385,21 +387,27 @@ public final class MatMul {
         }
         for (int ir = 0; ir < mcb; ir += mr) {
             int base = (ir / mr) * kc * mr;
+            if (ir + mr <= mcb) {
+                // a full strip: write the packed values in order, reading the mr rows side by side
+                int src = aOff + (ic + ir) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * mr;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = a[src + r * k + p];
+                    }
+                }
+                continue;
+            }
             for (int r = 0; r < mr; r++) {
                 int i = ic + ir + r;
                 if (ir + r >= mcb) {
                     for (int p = 0; p < kc; p++) {
                         ap[base + p * mr + r] = 0.0;
                     }
-                } else if (!transA) {
+                } else {
                     int src = aOff + i * k + pc;
                     for (int p = 0; p < kc; p++) {
                         ap[base + p * mr + r] = a[src + p];
-                    }
-                } else {
-                    int src = aOff + pc * m + i;
-                    for (int p = 0; p < kc; p++) {
-                        ap[base + p * mr + r] = a[src + p * m];
                     }
                 }
             }
@@ -422,16 +430,17 @@ public final class MatMul {
                     }
                 }
             } else {
-                for (int j = 0; j < nr; j++) {
-                    if (j < cols) {
-                        int src = bOff + (jc + jr + j) * k + pc;
-                        for (int p = 0; p < kc; p++) {
-                            bp[base + p * nr + j] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            bp[base + p * nr + j] = 0.0;
-                        }
+                // B stored [n, k]: write each packed row of nr values in order, reading the strip's
+                // stored rows side by side (column by column, the writes strode nr doubles apart
+                // and the padding of a narrow last strip cost as much as its data)
+                int src = bOff + (jc + jr) * k + pc;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * nr;
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = b[src + j * k + p];
+                    }
+                    if (cols < nr) {
+                        Arrays.fill(bp, dst + cols, dst + nr, 0.0);
                     }
                 }
             }

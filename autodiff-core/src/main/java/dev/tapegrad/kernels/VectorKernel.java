@@ -109,6 +109,99 @@ final class VectorKernel {
         c7_0.intoArray(c, r7); c7_1.intoArray(c, r7 + 8); c7_2.intoArray(c, r7 + 16);
     }
 
+    /** The first 16 columns of an 8×24 tile (an edge strip of that width, packed 24 wide): 16 accumulators. */
+    static void k8x16in24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        VectorSpecies<Double> s = DoubleVector.SPECIES_512;
+        int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        DoubleVector z = DoubleVector.zero(s);
+        DoubleVector c0_0 = z, c0_1 = z, c1_0 = z, c1_1 = z, c2_0 = z, c2_1 = z, c3_0 = z, c3_1 = z, c4_0 = z, c4_1 = z, c5_0 = z, c5_1 = z, c6_0 = z, c6_1 = z, c7_0 = z, c7_1 = z;
+        if (load) {
+            c0_0 = DoubleVector.fromArray(s, c, r0); c0_1 = DoubleVector.fromArray(s, c, r0 + 8);
+            c1_0 = DoubleVector.fromArray(s, c, r1); c1_1 = DoubleVector.fromArray(s, c, r1 + 8);
+            c2_0 = DoubleVector.fromArray(s, c, r2); c2_1 = DoubleVector.fromArray(s, c, r2 + 8);
+            c3_0 = DoubleVector.fromArray(s, c, r3); c3_1 = DoubleVector.fromArray(s, c, r3 + 8);
+            c4_0 = DoubleVector.fromArray(s, c, r4); c4_1 = DoubleVector.fromArray(s, c, r4 + 8);
+            c5_0 = DoubleVector.fromArray(s, c, r5); c5_1 = DoubleVector.fromArray(s, c, r5 + 8);
+            c6_0 = DoubleVector.fromArray(s, c, r6); c6_1 = DoubleVector.fromArray(s, c, r6 + 8);
+            c7_0 = DoubleVector.fromArray(s, c, r7); c7_1 = DoubleVector.fromArray(s, c, r7 + 8);
+        }
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 8, b = bo + p * 24;
+            DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
+            DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 8);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1);
+            x = DoubleVector.broadcast(s, ap[a + 1]);
+            c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1);
+            x = DoubleVector.broadcast(s, ap[a + 2]);
+            c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1);
+            x = DoubleVector.broadcast(s, ap[a + 3]);
+            c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1);
+            x = DoubleVector.broadcast(s, ap[a + 4]);
+            c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1);
+            x = DoubleVector.broadcast(s, ap[a + 5]);
+            c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1);
+            x = DoubleVector.broadcast(s, ap[a + 6]);
+            c6_0 = x.fma(b0, c6_0); c6_1 = x.fma(b1, c6_1);
+            x = DoubleVector.broadcast(s, ap[a + 7]);
+            c7_0 = x.fma(b0, c7_0); c7_1 = x.fma(b1, c7_1);
+        }
+        c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 8);
+        c1_0.intoArray(c, r1); c1_1.intoArray(c, r1 + 8);
+        c2_0.intoArray(c, r2); c2_1.intoArray(c, r2 + 8);
+        c3_0.intoArray(c, r3); c3_1.intoArray(c, r3 + 8);
+        c4_0.intoArray(c, r4); c4_1.intoArray(c, r4 + 8);
+        c5_0.intoArray(c, r5); c5_1.intoArray(c, r5 + 8);
+        c6_0.intoArray(c, r6); c6_1.intoArray(c, r6 + 8);
+        c7_0.intoArray(c, r7); c7_1.intoArray(c, r7 + 8);
+    }
+
+    /** The first 8 columns of an 8×24 tile (an edge strip of that width, packed 24 wide): 8 accumulators. */
+    static void k8x8in24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        VectorSpecies<Double> s = DoubleVector.SPECIES_512;
+        int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+        DoubleVector z = DoubleVector.zero(s);
+        DoubleVector c0_0 = z, c1_0 = z, c2_0 = z, c3_0 = z, c4_0 = z, c5_0 = z, c6_0 = z, c7_0 = z;
+        if (load) {
+            c0_0 = DoubleVector.fromArray(s, c, r0);
+            c1_0 = DoubleVector.fromArray(s, c, r1);
+            c2_0 = DoubleVector.fromArray(s, c, r2);
+            c3_0 = DoubleVector.fromArray(s, c, r3);
+            c4_0 = DoubleVector.fromArray(s, c, r4);
+            c5_0 = DoubleVector.fromArray(s, c, r5);
+            c6_0 = DoubleVector.fromArray(s, c, r6);
+            c7_0 = DoubleVector.fromArray(s, c, r7);
+        }
+        for (int p = 0; p < kc; p++) {
+            int a = ao + p * 8, b = bo + p * 24;
+            DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            c0_0 = x.fma(b0, c0_0);
+            x = DoubleVector.broadcast(s, ap[a + 1]);
+            c1_0 = x.fma(b0, c1_0);
+            x = DoubleVector.broadcast(s, ap[a + 2]);
+            c2_0 = x.fma(b0, c2_0);
+            x = DoubleVector.broadcast(s, ap[a + 3]);
+            c3_0 = x.fma(b0, c3_0);
+            x = DoubleVector.broadcast(s, ap[a + 4]);
+            c4_0 = x.fma(b0, c4_0);
+            x = DoubleVector.broadcast(s, ap[a + 5]);
+            c5_0 = x.fma(b0, c5_0);
+            x = DoubleVector.broadcast(s, ap[a + 6]);
+            c6_0 = x.fma(b0, c6_0);
+            x = DoubleVector.broadcast(s, ap[a + 7]);
+            c7_0 = x.fma(b0, c7_0);
+        }
+        c0_0.intoArray(c, r0);
+        c1_0.intoArray(c, r1);
+        c2_0.intoArray(c, r2);
+        c3_0.intoArray(c, r3);
+        c4_0.intoArray(c, r4);
+        c5_0.intoArray(c, r5);
+        c6_0.intoArray(c, r6);
+        c7_0.intoArray(c, r7);
+    }
+
     /** 12×16 tile of 512-bit vectors: 24 accumulators, 2 loads and 12 broadcasts per 24 fmas. */
     static void k12x16(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         VectorSpecies<Double> s = DoubleVector.SPECIES_512;

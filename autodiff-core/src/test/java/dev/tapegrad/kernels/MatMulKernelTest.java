@@ -136,6 +136,32 @@ class MatMulKernelTest {
     }
 
     @Test
+    void edgeStripsWrittenStraightIntoCGiveTheFmaChainsBits() {
+        SplittableRandom rng = new SplittableRandom(11);
+        // 24 + 16, 24 + 8 and 24 + 4 columns: the last strip runs a narrower kernel (8x16, 8x8, scalar
+        // columns); 17 rows: full tiles and an edge row block; depth 150: two depth blocks (C reloaded)
+        for (int n : new int[] {40, 32, 28}) {
+            int m = 17, k = MatMul.KC + 22;
+            double[] a = random(rng, m * k), b = random(rng, k * n);
+            for (Kernel kn : kernels()) {
+                MatMul.useKernel(kn);
+                double[] got = new double[m * n];
+                MatMul.gemm(a, 0, false, b, 0, false, got, 0, m, k, n);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double s = 0.0;
+                        for (int p = 0; p < k; p++) {
+                            s = Math.fma(a[i * k + p], b[p * n + j], s);
+                        }
+                        assertEquals(s, got[i * n + j], 0.0, kn + " n=" + n + " at " + i + "," + j);
+                    }
+                }
+            }
+        }
+        assertTrue(Kernel.V512.runsColumns(16) && Kernel.V512.runsColumns(8) && !Kernel.V512.runsColumns(4));
+    }
+
+    @Test
     void narrowProductsComputedTransposedGiveTheFmaChainsBits() {
         SplittableRandom rng = new SplittableRandom(9);
         int m = 300, k = 37, n = 5;  // few columns: computed as Cᵀ = op(B)ᵀ·op(A)ᵀ on every vector kernel
