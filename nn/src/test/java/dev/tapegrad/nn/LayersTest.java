@@ -54,6 +54,25 @@ class LayersTest {
     }
 
     @Test
+    void embeddingPaddingRowStartsAtZeroAndGetsNoGradient() {
+        Embedding emb = new Embedding(5, 3, 0, rng(4));
+        assertArrayEquals(new double[] {0, 0, 0}, emb.lookup(0).toArray(), 0.0);
+        assertEquals(0, emb.paddingIndex());
+        // a padding row with a value (PyTorch keeps whatever it holds) is looked up as a constant
+        Embedding given = new Embedding(Tensor.matrix(new double[][] {{1, 2}, {3, 4}, {5, 6}}), 1);
+        Tensor v;
+        try (Tape tape = Tape.record()) {
+            v = given.forward(Tensor.vector(1, 2, 1, 0));
+            tape.backward(v.mul(Tensor.vector(1, 10).reshape(1, 2)).sum());
+        }
+        assertArrayEquals(new double[] {3, 4, 5, 6, 3, 4, 1, 2}, v.toArray(), 0.0);
+        assertArrayEquals(new double[] {1, 10, 0, 0, 1, 10}, given.weight().grad().toArray(), 0.0);
+        assertTrue(given.toString().contains("padding 1"), given.toString());
+        assertThrows(IllegalArgumentException.class, () -> new Embedding(5, 3, 5, rng(1)));
+        assertThrows(IllegalArgumentException.class, () -> new Embedding(Tensor.zeros(2, 2), -2));
+    }
+
+    @Test
     void flattenMergesTheGivenAxes() {
         Tensor x = Tensor.arange(24).reshape(2, 3, 2, 2);
         assertArrayEquals(new int[] {2, 12}, new Flatten().forward(x).shape());
