@@ -33,7 +33,7 @@ final class Kernel {
     /** Runs the tile: {@code C[r, j] = fma(A[p, r], B[p, j], C[r, j])} for p = 0..kc−1 (from +0.0 unless {@code load}). */
     void run(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         if (bits == 512 && mr == 8 && nr == 24) {
-            VectorKernel.k8x24(kc, ap, ao, bp, bo, c, co, ldc, load);
+            VectorKernel.k8x24(kc, ap, ao, 8, 1, bp, bo, c, co, ldc, load);
         } else if (bits == 512 && mr == 12 && nr == 16) {
             VectorKernel.k12x16(kc, ap, ao, bp, bo, c, co, ldc, load);
         } else if (bits == 256 && mr == 6 && nr == 8) {
@@ -58,11 +58,36 @@ final class Kernel {
      * copying through a scratch tile (an n = 64 product has a 16-column edge strip on 8×24).
      */
     void runColumns(int cols, int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        runColumns(cols, kc, ap, ao, mr, 1, bp, bo, c, co, ldc, load);
+    }
+
+    /**
+     * True if this kernel can read A in place ({@link #runInPlace}): the 512-bit 8×24 tile, whose
+     * broadcasts take any row stride.
+     */
+    boolean readsInPlace() {
+        return bits == 512 && mr == 8 && nr == 24;
+    }
+
+    /**
+     * The tile (the first {@code cols} columns of it) with A read where it is stored, row-major
+     * with row length {@code lda}, starting at row 0 of the strip and depth 0 of the block.
+     */
+    void runInPlace(int cols, int kc, double[] a, int ao, int lda, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+        if (cols == nr) {
+            VectorKernel.k8x24(kc, a, ao, 1, lda, bp, bo, c, co, ldc, load);
+        } else {
+            runColumns(cols, kc, a, ao, 1, lda, bp, bo, c, co, ldc, load);
+        }
+    }
+
+    private void runColumns(int cols, int kc, double[] ap, int ao, int aStep, int aRow, double[] bp, int bo, double[] c,
+                            int co, int ldc, boolean load) {
         if (bits == 512) {
             if (cols == 16) {
-                VectorKernel.k8x16in24(kc, ap, ao, bp, bo, c, co, ldc, load);
+                VectorKernel.k8x16in24(kc, ap, ao, aStep, aRow, bp, bo, c, co, ldc, load);
             } else {
-                VectorKernel.k8x8in24(kc, ap, ao, bp, bo, c, co, ldc, load);
+                VectorKernel.k8x8in24(kc, ap, ao, aStep, aRow, bp, bo, c, co, ldc, load);
             }
         } else {
             scalarKernel(mr, nr, cols, kc, ap, ao, bp, bo, c, co, ldc, load);

@@ -330,8 +330,13 @@ public final class MatMul {
                                  int m, int k, int n, int ic, int mcb, int jc, int nc, int j0, int width,
                                  int pc, int kc) {
         final int mr = kn.mr, nr = kn.nr;
-        double[] ap = buffer(0, roundUp(mcb, mr) * kc);
-        packA(mr, a, aOff, transA, m, k, ic, mcb, pc, kc, ap);
+        // a small product's rows, all in whole strips and one depth block, are read where they are:
+        // packing them cost a fifth of an n = 64 product
+        boolean inPlace = !transA && k <= KC && mcb % mr == 0 && (long) m * n * k < PARALLEL_MIN && kn.readsInPlace();
+        double[] ap = inPlace ? a : buffer(0, roundUp(mcb, mr) * kc);
+        if (!inPlace) {
+            packA(mr, a, aOff, transA, m, k, ic, mcb, pc, kc, ap);
+        }
         boolean load = pc > 0;  // the first depth block starts each tile from +0.0 instead of reading C
         for (int jr = j0; jr < j0 + width; jr += nr) {
             int nrv = Math.min(nr, nc - jr);
@@ -340,7 +345,19 @@ public final class MatMul {
                 int mrv = Math.min(mr, mcb - ir);
                 int ao = (ir / mr) * kc * mr;
                 int co = cOff + (ic + ir) * n + jc + jr;
-                if (mrv == mr && nrv == nr) {
+                if (inPlace && kn.runsColumns(nrv) || inPlace && nrv == nr) {
+                    kn.runInPlace(nrv, kc, a, aOff + (ic + ir) * k + pc, k, bp, bo, c, co, n, load);
+                } else if (inPlace) {
+                    // an edge strip of another width: pack this row strip after all (one depth block, so
+                    // load is false and the scratch tile needs no copy of C)
+                    double[] strip = buffer(0, mr * kc);
+                    packA(mr, a, aOff, false, m, k, ic + ir, mr, pc, kc, strip);
+                    double[] tile = buffer(2, mr * nr);
+                    kn.run(kc, strip, 0, bp, bo, tile, 0, nr, load);
+                    for (int r = 0; r < mrv; r++) {
+                        System.arraycopy(tile, r * nr, c, co + r * n, nrv);
+                    }
+                } else if (mrv == mr && nrv == nr) {
                     kn.run(kc, ap, ao, bp, bo, c, co, n, load);
                 } else if (mrv == mr && kn.runsColumns(nrv)) {
                     kn.runColumns(nrv, kc, ap, ao, bp, bo, c, co, n, load);

@@ -59,8 +59,12 @@ final class VectorKernel {
         c5_0.intoArray(c, r5); c5_1.intoArray(c, r5 + 4);
     }
 
-    /** 8×24 tile of 512-bit vectors: 24 accumulators, 3 loads and 8 broadcasts per 24 fmas (AVX-512 has 32 registers). */
-    static void k8x24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+    /**
+     * 8×24 tile of 512-bit vectors: 24 accumulators, 3 loads and 8 broadcasts per 24 fmas (AVX-512
+     * has 32 registers). A's value for row r at depth p is {@code ap[ao + r·aRow + p·aStep]}: a
+     * packed strip has aStep = 8, aRow = 1; A read in place, aStep = 1 and aRow its row length.
+     */
+    static void k8x24(int kc, double[] ap, int ao, int aStep, int aRow, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         VectorSpecies<Double> s = DoubleVector.SPECIES_512;
         int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
         DoubleVector z = DoubleVector.zero(s);
@@ -77,26 +81,27 @@ final class VectorKernel {
             c6_0 = DoubleVector.fromArray(s, c, r6); c6_1 = DoubleVector.fromArray(s, c, r6 + 8); c6_2 = DoubleVector.fromArray(s, c, r6 + 16);
             c7_0 = DoubleVector.fromArray(s, c, r7); c7_1 = DoubleVector.fromArray(s, c, r7 + 8); c7_2 = DoubleVector.fromArray(s, c, r7 + 16);
         }
+        int a0 = ao, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow, a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
         for (int p = 0; p < kc; p++) {
-            int a = ao + p * 8, b = bo + p * 24;  // linear in p, so the JIT hoists the bounds checks
+            int q = p * aStep, b = bo + p * 24;  // linear in p, so the JIT hoists the bounds checks
             DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
             DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 8);
             DoubleVector b2 = DoubleVector.fromArray(s, bp, b + 16);
-            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a0 + q]);
             c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1); c0_2 = x.fma(b2, c0_2);
-            x = DoubleVector.broadcast(s, ap[a + 1]);
+            x = DoubleVector.broadcast(s, ap[a1 + q]);
             c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1); c1_2 = x.fma(b2, c1_2);
-            x = DoubleVector.broadcast(s, ap[a + 2]);
+            x = DoubleVector.broadcast(s, ap[a2 + q]);
             c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1); c2_2 = x.fma(b2, c2_2);
-            x = DoubleVector.broadcast(s, ap[a + 3]);
+            x = DoubleVector.broadcast(s, ap[a3 + q]);
             c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1); c3_2 = x.fma(b2, c3_2);
-            x = DoubleVector.broadcast(s, ap[a + 4]);
+            x = DoubleVector.broadcast(s, ap[a4 + q]);
             c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1); c4_2 = x.fma(b2, c4_2);
-            x = DoubleVector.broadcast(s, ap[a + 5]);
+            x = DoubleVector.broadcast(s, ap[a5 + q]);
             c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1); c5_2 = x.fma(b2, c5_2);
-            x = DoubleVector.broadcast(s, ap[a + 6]);
+            x = DoubleVector.broadcast(s, ap[a6 + q]);
             c6_0 = x.fma(b0, c6_0); c6_1 = x.fma(b1, c6_1); c6_2 = x.fma(b2, c6_2);
-            x = DoubleVector.broadcast(s, ap[a + 7]);
+            x = DoubleVector.broadcast(s, ap[a7 + q]);
             c7_0 = x.fma(b0, c7_0); c7_1 = x.fma(b1, c7_1); c7_2 = x.fma(b2, c7_2);
         }
         c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 8); c0_2.intoArray(c, r0 + 16);
@@ -110,7 +115,7 @@ final class VectorKernel {
     }
 
     /** The first 16 columns of an 8×24 tile (an edge strip of that width, packed 24 wide): 16 accumulators. */
-    static void k8x16in24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+    static void k8x16in24(int kc, double[] ap, int ao, int aStep, int aRow, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         VectorSpecies<Double> s = DoubleVector.SPECIES_512;
         int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
         DoubleVector z = DoubleVector.zero(s);
@@ -125,25 +130,26 @@ final class VectorKernel {
             c6_0 = DoubleVector.fromArray(s, c, r6); c6_1 = DoubleVector.fromArray(s, c, r6 + 8);
             c7_0 = DoubleVector.fromArray(s, c, r7); c7_1 = DoubleVector.fromArray(s, c, r7 + 8);
         }
+        int a0 = ao, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow, a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
         for (int p = 0; p < kc; p++) {
-            int a = ao + p * 8, b = bo + p * 24;
+            int q = p * aStep, b = bo + p * 24;
             DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
             DoubleVector b1 = DoubleVector.fromArray(s, bp, b + 8);
-            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a0 + q]);
             c0_0 = x.fma(b0, c0_0); c0_1 = x.fma(b1, c0_1);
-            x = DoubleVector.broadcast(s, ap[a + 1]);
+            x = DoubleVector.broadcast(s, ap[a1 + q]);
             c1_0 = x.fma(b0, c1_0); c1_1 = x.fma(b1, c1_1);
-            x = DoubleVector.broadcast(s, ap[a + 2]);
+            x = DoubleVector.broadcast(s, ap[a2 + q]);
             c2_0 = x.fma(b0, c2_0); c2_1 = x.fma(b1, c2_1);
-            x = DoubleVector.broadcast(s, ap[a + 3]);
+            x = DoubleVector.broadcast(s, ap[a3 + q]);
             c3_0 = x.fma(b0, c3_0); c3_1 = x.fma(b1, c3_1);
-            x = DoubleVector.broadcast(s, ap[a + 4]);
+            x = DoubleVector.broadcast(s, ap[a4 + q]);
             c4_0 = x.fma(b0, c4_0); c4_1 = x.fma(b1, c4_1);
-            x = DoubleVector.broadcast(s, ap[a + 5]);
+            x = DoubleVector.broadcast(s, ap[a5 + q]);
             c5_0 = x.fma(b0, c5_0); c5_1 = x.fma(b1, c5_1);
-            x = DoubleVector.broadcast(s, ap[a + 6]);
+            x = DoubleVector.broadcast(s, ap[a6 + q]);
             c6_0 = x.fma(b0, c6_0); c6_1 = x.fma(b1, c6_1);
-            x = DoubleVector.broadcast(s, ap[a + 7]);
+            x = DoubleVector.broadcast(s, ap[a7 + q]);
             c7_0 = x.fma(b0, c7_0); c7_1 = x.fma(b1, c7_1);
         }
         c0_0.intoArray(c, r0); c0_1.intoArray(c, r0 + 8);
@@ -157,7 +163,7 @@ final class VectorKernel {
     }
 
     /** The first 8 columns of an 8×24 tile (an edge strip of that width, packed 24 wide): 8 accumulators. */
-    static void k8x8in24(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
+    static void k8x8in24(int kc, double[] ap, int ao, int aStep, int aRow, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
         VectorSpecies<Double> s = DoubleVector.SPECIES_512;
         int r0 = co, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
         DoubleVector z = DoubleVector.zero(s);
@@ -172,24 +178,25 @@ final class VectorKernel {
             c6_0 = DoubleVector.fromArray(s, c, r6);
             c7_0 = DoubleVector.fromArray(s, c, r7);
         }
+        int a0 = ao, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow, a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
         for (int p = 0; p < kc; p++) {
-            int a = ao + p * 8, b = bo + p * 24;
+            int q = p * aStep, b = bo + p * 24;
             DoubleVector b0 = DoubleVector.fromArray(s, bp, b);
-            DoubleVector x = DoubleVector.broadcast(s, ap[a]);
+            DoubleVector x = DoubleVector.broadcast(s, ap[a0 + q]);
             c0_0 = x.fma(b0, c0_0);
-            x = DoubleVector.broadcast(s, ap[a + 1]);
+            x = DoubleVector.broadcast(s, ap[a1 + q]);
             c1_0 = x.fma(b0, c1_0);
-            x = DoubleVector.broadcast(s, ap[a + 2]);
+            x = DoubleVector.broadcast(s, ap[a2 + q]);
             c2_0 = x.fma(b0, c2_0);
-            x = DoubleVector.broadcast(s, ap[a + 3]);
+            x = DoubleVector.broadcast(s, ap[a3 + q]);
             c3_0 = x.fma(b0, c3_0);
-            x = DoubleVector.broadcast(s, ap[a + 4]);
+            x = DoubleVector.broadcast(s, ap[a4 + q]);
             c4_0 = x.fma(b0, c4_0);
-            x = DoubleVector.broadcast(s, ap[a + 5]);
+            x = DoubleVector.broadcast(s, ap[a5 + q]);
             c5_0 = x.fma(b0, c5_0);
-            x = DoubleVector.broadcast(s, ap[a + 6]);
+            x = DoubleVector.broadcast(s, ap[a6 + q]);
             c6_0 = x.fma(b0, c6_0);
-            x = DoubleVector.broadcast(s, ap[a + 7]);
+            x = DoubleVector.broadcast(s, ap[a7 + q]);
             c7_0 = x.fma(b0, c7_0);
         }
         c0_0.intoArray(c, r0);

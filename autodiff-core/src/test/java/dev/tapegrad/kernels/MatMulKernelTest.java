@@ -140,8 +140,10 @@ class MatMulKernelTest {
         SplittableRandom rng = new SplittableRandom(11);
         // 24 + 16, 24 + 8 and 24 + 4 columns: the last strip runs a narrower kernel (8x16, 8x8, scalar
         // columns); 17 rows: full tiles and an edge row block; depth 150: two depth blocks (C reloaded)
-        for (int n : new int[] {40, 32, 28}) {
-            int m = 17, k = MatMul.KC + 22;
+        // 16 rows and depth 40: A read in place (whole strips, one depth block) on the 512-bit tile
+        for (int[] mk : new int[][] {{17, MatMul.KC + 22}, {16, 40}})
+        for (int n : new int[] {40, 32, 28, 24}) {
+            int m = mk[0], k = mk[1];
             double[] a = random(rng, m * k), b = random(rng, k * n);
             for (Kernel kn : kernels()) {
                 MatMul.useKernel(kn);
