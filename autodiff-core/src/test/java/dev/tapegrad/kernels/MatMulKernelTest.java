@@ -135,28 +135,34 @@ class MatMulKernelTest {
         }
     }
 
+    /** gemm with the current kernel gives, bit for bit, each element's fma chain in p order from +0.0. */
+    private static void assertFmaChains(double[] a, boolean ta, double[] b, boolean tb, int m, int k, int n, String what) {
+        double[] got = new double[m * n];
+        MatMul.gemm(a, 0, ta, b, 0, tb, got, 0, m, k, n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0.0;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j], s);
+                }
+                assertEquals(s, got[i * n + j], 0.0, what + " at " + i + "," + j);
+            }
+        }
+    }
+
     @Test
     void edgeStripsWrittenStraightIntoCGiveTheFmaChainsBits() {
         SplittableRandom rng = new SplittableRandom(11);
         // 24 + 16, 24 + 8 and 24 + 4 columns: the last strip runs a narrower kernel (8x16, 8x8, scalar
         // columns); 17 rows: full tiles and an edge row block; depth 150: two depth blocks (C reloaded)
         // 16 rows and depth 40: A read in place (whole strips, one depth block) on the 512-bit tile
-        for (int[] mk : new int[][] {{17, MatMul.KC + 22}, {16, 40}})
-        for (int n : new int[] {40, 32, 28, 24}) {
-            int m = mk[0], k = mk[1];
-            double[] a = random(rng, m * k), b = random(rng, k * n);
-            for (Kernel kn : kernels()) {
-                MatMul.useKernel(kn);
-                double[] got = new double[m * n];
-                MatMul.gemm(a, 0, false, b, 0, false, got, 0, m, k, n);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        double s = 0.0;
-                        for (int p = 0; p < k; p++) {
-                            s = Math.fma(a[i * k + p], b[p * n + j], s);
-                        }
-                        assertEquals(s, got[i * n + j], 0.0, kn + " n=" + n + " at " + i + "," + j);
-                    }
+        for (int[] mk : new int[][] {{17, MatMul.KC + 22}, {16, 40}}) {
+            for (int n : new int[] {40, 32, 28, 24}) {
+                int m = mk[0], k = mk[1];
+                double[] a = random(rng, m * k), b = random(rng, k * n);
+                for (Kernel kn : kernels()) {
+                    MatMul.useKernel(kn);
+                    assertFmaChains(a, false, b, false, m, k, n, kn + " n=" + n);
                 }
             }
         }
@@ -172,17 +178,7 @@ class MatMulKernelTest {
             MatMul.useKernel(kn);
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    double[] got = new double[m * n];
-                    MatMul.gemm(a, 0, ta, b, 0, tb, got, 0, m, k, n);
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            double s = 0.0;
-                            for (int p = 0; p < k; p++) {
-                                s = Math.fma(ta ? a[p * m + i] : a[i * k + p], tb ? b[j * k + p] : b[p * n + j], s);
-                            }
-                            assertEquals(s, got[i * n + j], 0.0, kn + " transA=" + ta + " transB=" + tb + " at " + i + "," + j);
-                        }
-                    }
+                    assertFmaChains(a, ta, b, tb, m, k, n, kn + " transA=" + ta + " transB=" + tb);
                 }
             }
         }
