@@ -305,7 +305,7 @@ public final class Conv {
             int[] map = new int[Shapes.size(outShape)];
             dev.tapegrad.kernels.Conv.maxPoolIndices(x.data, n * c, g, map);
             Tensor y = IndexMaps.gather(x, map, outShape);
-            if (Arrays.stream(map).anyMatch(i -> i < 0)) {
+            if ((g.dh() > 1 || g.dw() > 1) && Arrays.stream(map).anyMatch(i -> i < 0)) {
                 // a window wholly in the padding (possible only with dilation): the padding's value
                 double[] pad = new double[map.length];
                 for (int i = 0; i < map.length; i++) {

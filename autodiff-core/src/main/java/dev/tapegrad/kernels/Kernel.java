@@ -58,7 +58,11 @@ final class Kernel {
      * copying through a scratch tile (an n = 64 product has a 16-column edge strip on 8×24).
      */
     void runColumns(int cols, int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
-        runColumns(cols, kc, ap, ao, mr, 1, bp, bo, c, co, ldc, load);
+        if (bits == 512) {
+            vector8xCols(cols, kc, ap, ao, mr, 1, bp, bo, c, co, ldc, load);
+        } else {
+            scalarKernel(mr, nr, cols, kc, ap, ao, bp, bo, c, co, ldc, load);
+        }
     }
 
     /**
@@ -70,27 +74,23 @@ final class Kernel {
     }
 
     /**
-     * The tile (the first {@code cols} columns of it) with A read where it is stored, row-major
-     * with row length {@code lda}, starting at row 0 of the strip and depth 0 of the block.
+     * The tile, or its first {@code cols} columns where {@link #runsColumns} allows, with A read
+     * where it is stored (row-major, row length {@code lda}, from row 0 of the strip and depth 0 of
+     * the block); only for a kernel that {@link #readsInPlace}.
      */
     void runInPlace(int cols, int kc, double[] a, int ao, int lda, double[] bp, int bo, double[] c, int co, int ldc, boolean load) {
-        if (cols == nr) {
-            VectorKernel.k8x24(kc, a, ao, 1, lda, bp, bo, c, co, ldc, load);
-        } else {
-            runColumns(cols, kc, a, ao, 1, lda, bp, bo, c, co, ldc, load);
-        }
+        vector8xCols(cols, kc, a, ao, 1, lda, bp, bo, c, co, ldc, load);
     }
 
-    private void runColumns(int cols, int kc, double[] ap, int ao, int aStep, int aRow, double[] bp, int bo, double[] c,
-                            int co, int ldc, boolean load) {
-        if (bits == 512) {
-            if (cols == 16) {
-                VectorKernel.k8x16in24(kc, ap, ao, aStep, aRow, bp, bo, c, co, ldc, load);
-            } else {
-                VectorKernel.k8x8in24(kc, ap, ao, aStep, aRow, bp, bo, c, co, ldc, load);
-            }
+    /** The 8×24 vector kernel on 24, 16 or 8 columns; A's value for row r at depth p is {@code a[ao + r·aRow + p·aStep]}. */
+    private static void vector8xCols(int cols, int kc, double[] a, int ao, int aStep, int aRow, double[] bp, int bo, double[] c,
+                                     int co, int ldc, boolean load) {
+        if (cols == 24) {
+            VectorKernel.k8x24(kc, a, ao, aStep, aRow, bp, bo, c, co, ldc, load);
+        } else if (cols == 16) {
+            VectorKernel.k8x16in24(kc, a, ao, aStep, aRow, bp, bo, c, co, ldc, load);
         } else {
-            scalarKernel(mr, nr, cols, kc, ap, ao, bp, bo, c, co, ldc, load);
+            VectorKernel.k8x8in24(kc, a, ao, aStep, aRow, bp, bo, c, co, ldc, load);
         }
     }
 

@@ -343,24 +343,23 @@ public final class MatMul {
             int bo = bpOff + (jr / nr) * kc * nr;
             for (int ir = 0; ir < mcb; ir += mr) {
                 int mrv = Math.min(mr, mcb - ir);
-                int ao = (ir / mr) * kc * mr;
                 int co = cOff + (ic + ir) * n + jc + jr;
-                if (inPlace && kn.runsColumns(nrv) || inPlace && nrv == nr) {
+                if (inPlace && (nrv == nr || kn.runsColumns(nrv))) {
                     kn.runInPlace(nrv, kc, a, aOff + (ic + ir) * k + pc, k, bp, bo, c, co, n, load);
-                } else if (inPlace) {
-                    // an edge strip of another width: pack this row strip after all (one depth block, so
-                    // load is false and the scratch tile needs no copy of C)
-                    double[] strip = buffer(0, mr * kc);
-                    packA(mr, a, aOff, false, m, k, ic + ir, mr, pc, kc, strip);
-                    double[] tile = buffer(2, mr * nr);
-                    kn.run(kc, strip, 0, bp, bo, tile, 0, nr, load);
-                    for (int r = 0; r < mrv; r++) {
-                        System.arraycopy(tile, r * nr, c, co + r * n, nrv);
-                    }
-                } else if (mrv == mr && nrv == nr) {
-                    kn.run(kc, ap, ao, bp, bo, c, co, n, load);
+                    continue;
+                }
+                double[] as = ap;
+                int ao = (ir / mr) * kc * mr;
+                if (inPlace) {
+                    // an edge strip of another width: pack this row strip after all, then as any edge tile
+                    as = buffer(0, mr * kc);
+                    ao = 0;
+                    packA(mr, a, aOff, false, m, k, ic + ir, mr, pc, kc, as);
+                }
+                if (mrv == mr && nrv == nr) {
+                    kn.run(kc, as, ao, bp, bo, c, co, n, load);
                 } else if (mrv == mr && kn.runsColumns(nrv)) {
-                    kn.runColumns(nrv, kc, ap, ao, bp, bo, c, co, n, load);
+                    kn.runColumns(nrv, kc, as, ao, bp, bo, c, co, n, load);
                 } else {
                     // edge tile: run the full kernel on a scratch tile, keep the valid part
                     double[] tile = buffer(2, mr * nr);
@@ -370,7 +369,7 @@ public final class MatMul {
                             System.arraycopy(c, co + r * n, tile, r * nr, nrv);
                         }
                     }
-                    kn.run(kc, ap, ao, bp, bo, tile, 0, nr, load);
+                    kn.run(kc, as, ao, bp, bo, tile, 0, nr, load);
                     for (int r = 0; r < mrv; r++) {
                         System.arraycopy(tile, r * nr, c, co + r * n, nrv);
                     }
